@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "teacher-registry",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "teacher-registry", targets: ["teacher-registry"]),
+        .library(name: "TeacherGrowth", targets: ["TeacherGrowth"]),
+        .library(name: "RegistryStore", targets: ["RegistryStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure domain: value types, code lists, SPEC §3 rules. No I/O, no clock, no database.
+        .target(name: "TeacherGrowth"),
+        // SQLite through GRDB: migrations, records, import, export, queries.
+        .target(
+            name: "RegistryStore",
+            dependencies: ["TeacherGrowth", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The command line (swift-argument-parser), as a library so tests can run commands.
+        .target(
+            name: "RegistryCLI",
+            dependencies: [
+                "TeacherGrowth", "RegistryStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "teacher-registry", dependencies: ["RegistryCLI"]),
+        .testTarget(name: "TeacherGrowthTests", dependencies: ["TeacherGrowth"]),
+        .testTarget(
+            name: "RegistryStoreTests",
+            dependencies: ["TeacherGrowth", "RegistryStore", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "RegistryStore", "TeacherGrowth"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

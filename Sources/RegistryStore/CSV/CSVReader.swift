@@ -1,0 +1,129 @@
+/// An RFC 4180 reader over UTF-8 bytes: quoted fields with embedded commas, doubled quotes and
+/// line breaks; CRLF or LF line ends. Each record knows the line it starts on.
+struct CSVReader: Sequence {
+    struct Record {
+        /// 1-based physical line where the record starts.
+        var line: Int
+        var fields: [String]
+        /// True when the line was completely empty (SPEC §5: skipped).
+        var isBlank: Bool { fields.count == 1 && fields[0].isEmpty && !quotedFirst }
+        var quotedFirst = false
+    }
+
+    struct Failure: Error, Equatable {
+        var line: Int
+        var message: String
+    }
+
+    let bytes: [UInt8]
+    /// A guard against runaway fields (an unbalanced quote swallowing the rest of a file).
+    var maxFieldBytes = 1 << 20
+
+    func makeIterator() -> Iterator { Iterator(bytes: bytes, maxFieldBytes: maxFieldBytes) }
+
+    struct Iterator: IteratorProtocol {
+        let bytes: [UInt8]
+        let maxFieldBytes: Int
+        var position = 0
+        var line = 1
+        var failure: Failure?
+
+        init(bytes: [UInt8], maxFieldBytes: Int) {
+            self.bytes = bytes
+            self.maxFieldBytes = maxFieldBytes
+        }
+
+        /// Returns nil at the end, or after a failure (then `failure` is set).
+        mutating func next() -> Record? {
+            guard failure == nil, position < bytes.count else { return nil }
+            let startLine = line
+            var fields: [String] = []
+            var field: [UInt8] = []
+            var quotedFirst = false
+            var i = position
+            let n = bytes.count
+            fieldLoop: while true {
+                field.removeAll(keepingCapacity: true)
+                if i < n && bytes[i] == 0x22 {
+                    if fields.isEmpty { quotedFirst = true }
+                    // Quoted field.
+                    let quoteLine = line
+                    i += 1
+                    while true {
+                        guard i < n else {
+                            failure = Failure(line: quoteLine, message: "a quoted field opened on line \(quoteLine) is never closed; check for an unbalanced \" character")
+                            return nil
+                        }
+                        let b = bytes[i]
+                        if b == 0x22 {
+                            if i + 1 < n && bytes[i + 1] == 0x22 {
+                                field.append(0x22)
+                                i += 2
+                                continue
+                            }
+                            i += 1
+                            break
+                        }
+                        if b == 0x0A { line += 1 }
+                        field.append(b)
+                        i += 1
+                        if field.count > maxFieldBytes {
+                            failure = Failure(line: quoteLine, message: "a field opened on line \(quoteLine) is longer than \(maxFieldBytes / 1024) KiB; check for an unbalanced \" character")
+                            return nil
+                        }
+                    }
+                    // After the closing quote: a separator, a line end or the end.
+                    if i < n, bytes[i] != 0x2C, bytes[i] != 0x0A, !(bytes[i] == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A), bytes[i] != 0x0D {
+                        failure = Failure(line: line, message: "text follows a closing quote; a quote inside a quoted field must be doubled (\"\")")
+                        return nil
+                    }
+                } else {
+                    let s = i
+                    while i < n {
+                        let b = bytes[i]
+                        if b == 0x2C || b == 0x0A || b == 0x0D { break }
+                        if b == 0x22 {
+                            failure = Failure(line: line, message: "a quote appears inside an unquoted field; put the whole field in quotes and double the quote (\"\")")
+                            return nil
+                        }
+                        i += 1
+                    }
+                    if i - s > maxFieldBytes {
+                        failure = Failure(line: line, message: "a field is longer than \(maxFieldBytes / 1024) KiB")
+                        return nil
+                    }
+                    field.append(contentsOf: bytes[s..<i])
+                }
+                fields.append(String(decoding: field, as: UTF8.self))
+                if i >= n { break fieldLoop }
+                switch bytes[i] {
+                case 0x2C:
+                    i += 1
+                    if i >= n { fields.append(""); break fieldLoop }
+                case 0x0D:
+                    i += (i + 1 < n && bytes[i + 1] == 0x0A) ? 2 : 1
+                    line += 1
+                    break fieldLoop
+                default: // LF
+                    i += 1
+                    line += 1
+                    break fieldLoop
+                }
+            }
+            position = i
+            return Record(line: startLine, fields: fields, quotedFirst: quotedFirst)
+        }
+    }
+}
+
+/// Writes RFC 4180 CSV.
+enum CSVWriter {
+    static func escape(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    static func line(_ fields: [String]) -> String { fields.map(escape).joined(separator: ",") + "\r\n" }
+}

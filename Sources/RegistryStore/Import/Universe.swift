@@ -1,0 +1,240 @@
+import GRDB
+import TeacherGrowth
+
+/// A parsed, cell-valid row.
+struct ParsedRow {
+    let kind: ImportKind
+    let line: Int
+    let values: [DatabaseValue]
+
+    subscript(_ name: String) -> DatabaseValue { values[kind.index(of: name)] }
+    func text(_ name: String) -> String? { String.fromDatabaseValue(self[name]) }
+    func int(_ name: String) -> Int? { Int.fromDatabaseValue(self[name]) }
+    func date(_ name: String) -> CivilDate? { text(name).flatMap { CivilDate(iso: $0) } }
+}
+
+/// What validation needs to know of the database and of the input read so far: which schools,
+/// staff, certificates and studios exist, and everyone's assignments (for the overlap rule).
+final class Universe {
+    struct SchoolDates { var opened: CivilDate?; var closed: CivilDate? }
+    struct StaffDates { var hired: CivilDate; var left: CivilDate? }
+    struct AssignmentSpan { var from: CivilDate; var to: CivilDate?; var file: String?; var line: Int }
+
+    var schools: [String: SchoolDates] = [:]
+    var staff: [String: StaffDates] = [:]
+    var certificates: [String: CivilDate] = [:]
+    var studios: Set<String> = []
+    /// staff_no → from → span; database rows first, input rows replace them by key.
+    var assignments: [String: [CivilDate: AssignmentSpan]] = [:]
+    private var loadedAssignments = false
+
+    init(_ db: Database, kinds: Set<String>) throws {
+        let needsSchools = !kinds.isDisjoint(with: ["teachers", "assignments", "rotations", "studios"])
+        let needsStaff = !kinds.isDisjoint(with: ["teachers", "assignments", "degrees", "titles", "training", "certificates",
+                                                   "designations", "rotations", "studios", "studio_members", "appraisals"])
+        if needsSchools {
+            let cursor = try Row.fetchCursor(db, sql: "SELECT code, opened_on, closed_on FROM schools")
+            while let row = try cursor.next() {
+                schools[row[0]] = SchoolDates(opened: (row[1] as String?).flatMap { CivilDate(iso: $0) },
+                                              closed: (row[2] as String?).flatMap { CivilDate(iso: $0) })
+            }
+        }
+        if needsStaff {
+            let cursor = try Row.fetchCursor(db, sql: "SELECT staff_no, hired_on, left_on FROM teachers")
+            while let row = try cursor.next() {
+                staff[row[0]] = StaffDates(hired: CivilDate(iso: row[1] as String)!,
+                                           left: (row[2] as String?).flatMap { CivilDate(iso: $0) })
+            }
+        }
+        if kinds.contains("registrations") {
+            let cursor = try Row.fetchCursor(db, sql: "SELECT number, issued_on FROM certificates")
+            while let row = try cursor.next() {
+                certificates[row[0]] = CivilDate(iso: row[1] as String)!
+            }
+        }
+        if !kinds.isDisjoint(with: ["studio_members", "studio_budgets"]) {
+            studios = Set(try String.fetchAll(db, sql: "SELECT code FROM studios"))
+        }
+        if !kinds.isDisjoint(with: ["teachers", "assignments"]) {
+            let cursor = try Row.fetchCursor(db, sql: "SELECT staff_no, from_date, to_date FROM assignments")
+            while let row = try cursor.next() {
+                let from = CivilDate(iso: row[1] as String)!
+                assignments[row[0], default: [:]][from] = AssignmentSpan(
+                    from: from, to: (row[2] as String?).flatMap { CivilDate(iso: $0) }, file: nil, line: 0)
+            }
+        }
+    }
+}
+
+/// The SPEC §5 validation rules that look beyond one cell: within a row, across files and against
+/// the database. Errors block the import; warnings ("legal but suspicious") do not.
+struct Validator {
+    let universe: Universe
+    let file: String
+    var issues: [ImportIssue] = []
+
+    init(universe: Universe, file: String) { self.universe = universe; self.file = file }
+
+    private mutating func error(_ row: ParsedRow, _ column: String?, _ message: String) {
+        issues.append(.init(severity: .error, file: file, line: row.line, column: column, message: message))
+    }
+
+    private mutating func warning(_ row: ParsedRow, _ column: String?, _ message: String) {
+        issues.append(.init(severity: .warning, file: file, line: row.line, column: column, message: message))
+    }
+
+    private mutating func order(_ row: ParsedRow, _ start: String, _ end: String, strictly: Bool = false) {
+        guard let s = row.date(start), let e = row.date(end) else { return }
+        if strictly ? !(s < e) : !(s <= e) {
+            let rule = strictly ? "after" : "on or after"
+            error(row, end, "\(e) is before \(strictly ? "or on " : "")\(start) \(s); \(end) must be \(rule) \(start)")
+        }
+    }
+
+    private mutating func school(_ row: ParsedRow, _ column: String) {
+        guard let code = row.text(column), universe.schools[code] == nil else { return }
+        error(row, column, "school \"\(code)\" is not in schools.csv or the registry; import the school first or correct the code")
+    }
+
+    @discardableResult
+    private mutating func staff(_ row: ParsedRow, _ column: String = "staff_no") -> Universe.StaffDates? {
+        guard let no = row.text(column) else { return nil }
+        if let s = universe.staff[no] { return s }
+        error(row, column, "staff \"\(no)\" is not in teachers.csv or the registry; import the teacher first or correct the staff number")
+        return nil
+    }
+
+    private mutating func courseType(_ row: ParsedRow) {
+        guard let stage = row.text("stage") else { return }
+        let has = row.text("course_type") != nil
+        if stage == Stage.vocational.rawValue && !has {
+            error(row, "course_type", "is empty; stage vocational (中职) needs a course type: general (文化课) or specialized (专业课)")
+        } else if stage != Stage.vocational.rawValue && has {
+            error(row, "course_type", "must be empty for stage \(stage); a course type is only given for stage vocational (中职)")
+        }
+    }
+
+    private mutating func assignmentWarnings(_ row: ParsedRow, school: String, from: CivilDate, staff: Universe.StaffDates?) {
+        if let left = staff?.left, from > left {
+            warning(row, "from", "the assignment starts \(from), after the person left on \(left)")
+        }
+        if let s = universe.schools[school] {
+            if let o = s.opened, from < o { warning(row, "school_code", "school \(school) opened only on \(o), after this assignment starts (\(from))") }
+            if let c = s.closed, from > c { warning(row, "school_code", "school \(school) closed on \(c), before this assignment starts (\(from))") }
+        }
+    }
+
+    private mutating func recordAssignment(_ row: ParsedRow, staffNo: String, from: CivilDate, to: CivilDate?) {
+        universe.assignments[staffNo, default: [:]][from] = .init(from: from, to: to, file: file, line: row.line)
+    }
+
+    /// Checks one row and records what later rows and files may refer to.
+    mutating func check(_ row: ParsedRow) {
+        switch row.kind.name {
+        case "schools":
+            order(row, "opened_on", "closed_on")
+            if let code = row.text("code") {
+                universe.schools[code] = .init(opened: row.date("opened_on"), closed: row.date("closed_on"))
+            }
+        case "teachers":
+            order(row, "hired_on", "left_on")
+            courseType(row)
+            school(row, "school_code")
+            if let id = row.text("national_id"), let birth = row.date("birth_date"),
+               case .success(let r) = NationalID.validate(id), r.birthDate != birth {
+                error(row, "national_id", "the birth date in the identity number (\(r.birthDate)) does not match birth_date \(birth); correct one of them")
+            }
+            guard let no = row.text("staff_no"), let hired = row.date("hired_on") else { return }
+            let dates = Universe.StaffDates(hired: hired, left: row.date("left_on"))
+            universe.staff[no] = dates
+            if let since = row.date("school_since") {
+                if since < hired { warning(row, "school_since", "\(since) is before hired_on \(hired)") }
+                assignmentWarnings(row, school: row.text("school_code") ?? "", from: since, staff: dates)
+                recordAssignment(row, staffNo: no, from: since, to: universe.assignments[no]?[since]?.to)
+            }
+        case "assignments":
+            order(row, "from", "to")
+            courseType(row)
+            school(row, "school_code")
+            let s = staff(row)
+            guard let no = row.text("staff_no"), let from = row.date("from") else { return }
+            assignmentWarnings(row, school: row.text("school_code") ?? "", from: from, staff: s)
+            if let s, from < s.hired { warning(row, "from", "the assignment starts \(from), before hired_on \(s.hired)") }
+            recordAssignment(row, staffNo: no, from: from, to: row.date("to"))
+        case "degrees", "titles", "appraisals":
+            staff(row)
+        case "training":
+            order(row, "start_date", "end_date")
+            if let s = staff(row), let start = row.date("start_date"), let end = row.date("end_date") {
+                if end < s.hired { warning(row, "end_date", "the training ended \(end), before hired_on \(s.hired)") }
+                if let left = s.left, start > left { warning(row, "start_date", "the training starts \(start), after the person left on \(left)") }
+            }
+        case "certificates":
+            order(row, "issued_on", "revoked_on", strictly: true)
+            staff(row)
+            if let n = row.text("number"), let issued = row.date("issued_on") { universe.certificates[n] = issued }
+        case "registrations":
+            guard let n = row.text("number") else { return }
+            guard let issued = universe.certificates[n] else {
+                error(row, "number", "certificate \"\(n)\" is not in certificates.csv or the registry; import the certificate first or correct the number")
+                return
+            }
+            if let on = row.date("registered_on"), on < issued {
+                error(row, "registered_on", "\(on) is before the certificate was issued (\(issued)); check the date or the certificate number")
+            }
+        case "designations":
+            order(row, "awarded_on", "expires_on")
+            order(row, "awarded_on", "revoked_on", strictly: true)
+            if row.text("tier") != nil, row.text("kind") != DesignationKind.dual_qualified.rawValue {
+                error(row, "tier", "a tier is given only for kind dual_qualified (双师型教师); leave it empty for \(row.text("kind") ?? "")")
+            }
+            if let s = staff(row), let awarded = row.date("awarded_on"), let left = s.left, awarded > left {
+                warning(row, "awarded_on", "awarded \(awarded), after the person left on \(left)")
+            }
+        case "rotations":
+            order(row, "start_date", "end_date")
+            staff(row)
+            school(row, "from_school")
+            school(row, "to_school")
+            if let a = row.text("from_school"), a == row.text("to_school") {
+                error(row, "to_school", "is the same school as from_school (\(a)); a rotation moves to another school")
+            }
+        case "studios":
+            order(row, "founded_on", "closed_on")
+            staff(row, "host_staff_no")
+            if row.text("school_code") != nil { school(row, "school_code") }
+            if let code = row.text("code") { universe.studios.insert(code) }
+        case "studio_members":
+            order(row, "joined_on", "left_on")
+            staff(row)
+            studio(row)
+        case "studio_budgets":
+            studio(row)
+        default:
+            break
+        }
+    }
+
+    private mutating func studio(_ row: ParsedRow) {
+        guard let code = row.text("studio_code"), !universe.studios.contains(code) else { return }
+        error(row, "studio_code", "studio \"\(code)\" is not in studios.csv or the registry; import the studio first or correct the code")
+    }
+
+    /// The overlap rule of SPEC §3, over database and input assignments of everyone in the input.
+    static func overlapIssues(_ universe: Universe) -> [ImportIssue] {
+        var out: [ImportIssue] = []
+        for (staffNo, byFrom) in universe.assignments {
+            let spans = byFrom.values.sorted { $0.from < $1.from }
+            for (a, b) in zip(spans, spans.dropFirst()) {
+                guard let to = a.to, to >= b.from else { continue }
+                // Report on the input row involved (the later one if both are input).
+                let (culprit, other) = b.file != nil ? (b, a) : (a, b)
+                guard let file = culprit.file else { continue }
+                let where_ = other.file.map { "\($0):\(other.line)" } ?? "the registry"
+                out.append(.init(severity: .error, file: file, line: culprit.line, column: "from",
+                                 message: "staff \(staffNo): the assignment from \(b.from) overlaps the one from \(a.from) to \(to) (\(where_)); end the earlier one the day before, or leave its end empty"))
+            }
+        }
+        return out.sorted { ($0.file, $0.line) < ($1.file, $1.line) }
+    }
+}

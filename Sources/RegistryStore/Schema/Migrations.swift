@@ -1,0 +1,261 @@
+import GRDB
+
+/// The schema as history: named migrations, never edited after they ship, written without
+/// application types so that a later change to the Swift code cannot change an old migration.
+///
+/// Dates are `YYYY-MM-DD` TEXT (they sort and compare as dates); hours are integer tenths;
+/// money is integer fen. Codes are the SPEC §4 English codes, enforced by CHECK.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-facts") { db in try db.execute(sql: v1) }
+        m.registerMigration("v1-change-log-append-only") { db in try db.execute(sql: appendOnly) }
+        return m
+    }
+
+    /// The schema version reported by `/health` and `teacher-registry --version`.
+    static let schemaVersion = 1
+
+    private static func list(_ column: String, _ codes: String, nullable: Bool = false) -> String {
+        let values = codes.split(separator: " ").map { "'\($0)'" }.joined(separator: ",")
+        return nullable ? "CHECK (\(column) IS NULL OR \(column) IN (\(values)))" : "CHECK (\(column) IN (\(values)))"
+    }
+
+    private static func date(_ column: String, nullable: Bool = true) -> String {
+        let shape = "(length(\(column)) = 10 AND date(\(column)) = \(column))"
+        return nullable ? "CHECK (\(column) IS NULL OR \(shape))" : "CHECK \(shape)"
+    }
+
+    private static let stages = "kindergarten primary junior senior vocational vocational_practice special"
+    private static let levels = "school county prefecture municipal national"
+
+    private static let v1 = """
+    CREATE TABLE schools (
+      id INTEGER PRIMARY KEY,
+      code TEXT NOT NULL UNIQUE CHECK (length(code) > 0),
+      name TEXT NOT NULL CHECK (length(name) > 0),
+      type TEXT NOT NULL \(list("type", "kindergarten primary junior nine_year complete_secondary senior vocational special other")),
+      area TEXT NOT NULL \(list("area", "urban town rural")),
+      township TEXT,
+      ownership TEXT NOT NULL \(list("ownership", "public private")),
+      students INTEGER CHECK (students IS NULL OR students >= 0),
+      pe_quota INTEGER CHECK (pe_quota IS NULL OR pe_quota >= 0),
+      arts_quota INTEGER CHECK (arts_quota IS NULL OR arts_quota >= 0),
+      opened_on TEXT \(date("opened_on")),
+      closed_on TEXT \(date("closed_on")),
+      CHECK (opened_on IS NULL OR closed_on IS NULL OR opened_on <= closed_on)
+    );
+
+    CREATE TABLE teachers (
+      id INTEGER PRIMARY KEY,
+      staff_no TEXT NOT NULL UNIQUE CHECK (length(staff_no) > 0),
+      name TEXT NOT NULL CHECK (length(name) > 0),
+      gender TEXT \(list("gender", "male female", nullable: true)),
+      birth_date TEXT \(date("birth_date")),
+      national_id TEXT CHECK (national_id IS NULL OR length(national_id) = 18),
+      hired_on TEXT NOT NULL \(date("hired_on", nullable: false)),
+      left_on TEXT \(date("left_on")),
+      establishment TEXT NOT NULL DEFAULT 'in' \(list("establishment", "in out")),
+      -- The keys of the assignment, degree and title records that teachers.csv gives.
+      school_since TEXT NOT NULL \(date("school_since", nullable: false)),
+      education TEXT NOT NULL,
+      title TEXT,
+      CHECK (left_on IS NULL OR hired_on <= left_on)
+    );
+
+    CREATE TABLE assignments (
+      id INTEGER PRIMARY KEY,
+      staff_no TEXT NOT NULL REFERENCES teachers(staff_no),
+      school_code TEXT NOT NULL REFERENCES schools(code),
+      from_date TEXT NOT NULL \(date("from_date", nullable: false)),
+      to_date TEXT \(date("to_date")),
+      post TEXT NOT NULL \(list("post", "teacher admin support worker")),
+      stage TEXT NOT NULL \(list("stage", stages)),
+      subject TEXT,
+      course_type TEXT \(list("course_type", "general specialized", nullable: true)),
+      CHECK (to_date IS NULL OR from_date <= to_date),
+      CHECK ((stage = 'vocational') = (course_type IS NOT NULL)),
+      UNIQUE (staff_no, from_date)
+    );
+    CREATE INDEX assignments_school ON assignments(school_code);
+
+    CREATE TABLE degrees (
+      id INTEGER PRIMARY KEY,
+      staff_no TEXT NOT NULL REFERENCES teachers(staff_no),
+      education TEXT NOT NULL \(list("education", "below_senior senior_secondary secondary_vocational associate bachelor master doctor")),
+      obtained_on TEXT NOT NULL \(date("obtained_on", nullable: false)),
+      UNIQUE (staff_no, education)
+    );
+
+    CREATE TABLE titles (
+      id INTEGER PRIMARY KEY,
+      staff_no TEXT NOT NULL REFERENCES teachers(staff_no),
+      title TEXT NOT NULL \(list("title", "none third second first senior professor")),
+      from_date TEXT NOT NULL \(date("from_date", nullable: false)),
+      UNIQUE (staff_no, title)
+    );
+
+    CREATE TABLE training (
+      id INTEGER PRIMARY KEY,
+      staff_no TEXT NOT NULL REFERENCES teachers(staff_no),
+      title TEXT NOT NULL CHECK (length(title) > 0),
+      level TEXT NOT NULL \(list("level", "national municipal prefecture county school other")),
+      mode TEXT \(list("mode", "long_offsite short_face online blended other", nullable: true)),
+      kind TEXT NOT NULL DEFAULT 'general' \(list("kind", "general induction young backbone trainer principal class_head special")),
+      provider TEXT,
+      start_date TEXT NOT NULL \(date("start_date", nullable: false)),
+      end_date TEXT NOT NULL \(date("end_date", nullable: false)),
+      hours_tenths INTEGER NOT NULL CHECK (hours_tenths > 0 AND hours_tenths <= 20000),
+      credits_tenths INTEGER CHECK (credits_tenths IS NULL OR credits_tenths >= 0),
+      status TEXT NOT NULL DEFAULT 'approved' \(list("status", "approved pending rejected")),
+      ref TEXT CHECK (ref IS NULL OR length(ref) > 0),
+      CHECK (start_date <= end_date)
+    );
+    CREATE UNIQUE INDEX training_ref ON training(ref) WHERE ref IS NOT NULL;
+    CREATE UNIQUE INDEX training_natural ON training(staff_no, title, start_date, end_date) WHERE ref IS NULL;
+    CREATE INDEX training_staff_end ON training(staff_no, end_date);
+
+    -- A void reverses a training record without deleting it (SPEC §8).
+    CREATE TABLE training_voids (
+      id INTEGER PRIMARY KEY,
+      training_id INTEGER NOT NULL UNIQUE REFERENCES training(id),
+      voided_at TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      reason TEXT NOT NULL CHECK (length(trim(reason)) > 0)
+    );
+
+    CREATE TABLE certificates (
+      id INTEGER PRIMARY KEY,
+      staff_no TEXT NOT NULL REFERENCES teachers(staff_no),
+      kind TEXT NOT NULL \(list("kind", "kindergarten primary junior senior vocational vocational_practice higher")),
+      subject TEXT,
+      number TEXT NOT NULL UNIQUE CHECK (length(number) > 0),
+      issued_on TEXT NOT NULL \(date("issued_on", nullable: false)),
+      issuer TEXT,
+      revoked_on TEXT \(date("revoked_on")),
+      CHECK (revoked_on IS NULL OR revoked_on > issued_on)
+    );
+    CREATE INDEX certificates_staff ON certificates(staff_no);
+
+    CREATE TABLE registrations (
+      id INTEGER PRIMARY KEY,
+      number TEXT NOT NULL REFERENCES certificates(number),
+      registered_on TEXT NOT NULL \(date("registered_on", nullable: false)),
+      result TEXT NOT NULL \(list("result", "passed deferred failed")),
+      UNIQUE (number, registered_on)
+    );
+
+    CREATE TABLE designations (
+      id INTEGER PRIMARY KEY,
+      staff_no TEXT NOT NULL REFERENCES teachers(staff_no),
+      kind TEXT NOT NULL \(list("kind", "backbone subject_leader famous_teacher special_grade dual_qualified")),
+      level TEXT NOT NULL \(list("level", levels)),
+      tier TEXT \(list("tier", "junior intermediate senior", nullable: true)),
+      awarded_on TEXT NOT NULL \(date("awarded_on", nullable: false)),
+      expires_on TEXT \(date("expires_on")),
+      revoked_on TEXT \(date("revoked_on")),
+      ref TEXT CHECK (ref IS NULL OR length(ref) > 0),
+      CHECK (tier IS NULL OR kind = 'dual_qualified'),
+      CHECK (expires_on IS NULL OR expires_on >= awarded_on),
+      CHECK (revoked_on IS NULL OR revoked_on > awarded_on)
+    );
+    CREATE UNIQUE INDEX designations_ref ON designations(ref) WHERE ref IS NOT NULL;
+    CREATE UNIQUE INDEX designations_natural ON designations(staff_no, kind, level, awarded_on) WHERE ref IS NULL;
+    CREATE INDEX designations_staff ON designations(staff_no);
+
+    CREATE TABLE rotations (
+      id INTEGER PRIMARY KEY,
+      staff_no TEXT NOT NULL REFERENCES teachers(staff_no),
+      from_school TEXT NOT NULL REFERENCES schools(code),
+      to_school TEXT NOT NULL REFERENCES schools(code),
+      kind TEXT NOT NULL \(list("kind", "exchange support itinerant cross_school paired district other")),
+      transfers_personnel INTEGER NOT NULL DEFAULT 0 CHECK (transfers_personnel IN (0, 1)),
+      start_date TEXT NOT NULL \(date("start_date", nullable: false)),
+      end_date TEXT \(date("end_date")),
+      CHECK (from_school <> to_school),
+      CHECK (end_date IS NULL OR start_date <= end_date),
+      UNIQUE (staff_no, start_date)
+    );
+
+    CREATE TABLE studios (
+      id INTEGER PRIMARY KEY,
+      code TEXT NOT NULL UNIQUE CHECK (length(code) > 0),
+      name TEXT NOT NULL CHECK (length(name) > 0),
+      kind TEXT NOT NULL \(list("kind", "master_teacher master_principal class_head skill_master")),
+      level TEXT NOT NULL \(list("level", levels)),
+      host_staff_no TEXT NOT NULL REFERENCES teachers(staff_no),
+      school_code TEXT REFERENCES schools(code),
+      stage TEXT \(list("stage", stages, nullable: true)),
+      subject TEXT,
+      founded_on TEXT NOT NULL \(date("founded_on", nullable: false)),
+      closed_on TEXT \(date("closed_on")),
+      CHECK (closed_on IS NULL OR founded_on <= closed_on)
+    );
+
+    CREATE TABLE studio_members (
+      id INTEGER PRIMARY KEY,
+      studio_code TEXT NOT NULL REFERENCES studios(code),
+      staff_no TEXT NOT NULL REFERENCES teachers(staff_no),
+      role TEXT NOT NULL DEFAULT 'member' \(list("role", "host member")),
+      joined_on TEXT NOT NULL \(date("joined_on", nullable: false)),
+      left_on TEXT \(date("left_on")),
+      CHECK (left_on IS NULL OR joined_on <= left_on),
+      UNIQUE (studio_code, staff_no, joined_on)
+    );
+
+    CREATE TABLE studio_budgets (
+      id INTEGER PRIMARY KEY,
+      studio_code TEXT NOT NULL REFERENCES studios(code),
+      year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2100),
+      amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+      UNIQUE (studio_code, year)
+    );
+
+    CREATE TABLE appraisals (
+      id INTEGER PRIMARY KEY,
+      staff_no TEXT NOT NULL REFERENCES teachers(staff_no),
+      year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2100),
+      result TEXT NOT NULL \(list("result", "excellent passed basic failed none")),
+      UNIQUE (staff_no, year)
+    );
+
+    -- One entry per write command (an import, a CLI edit, an HTTP write).
+    CREATE TABLE change_batches (
+      id INTEGER PRIMARY KEY,
+      at TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      command TEXT NOT NULL,
+      source TEXT
+    );
+
+    -- One entry per record added, updated or voided: what, from which file and line.
+    CREATE TABLE change_log (
+      id INTEGER PRIMARY KEY,
+      batch_id INTEGER NOT NULL REFERENCES change_batches(id),
+      action TEXT NOT NULL CHECK (action IN ('add', 'update', 'void')),
+      entity TEXT NOT NULL,
+      entity_id INTEGER NOT NULL,
+      entity_key TEXT NOT NULL,
+      staff_no TEXT,
+      file TEXT,
+      line INTEGER,
+      detail TEXT
+    );
+    CREATE INDEX change_log_staff ON change_log(staff_no) WHERE staff_no IS NOT NULL;
+    """
+
+    private static let appendOnly = """
+    CREATE TRIGGER change_log_no_update BEFORE UPDATE ON change_log
+      BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END;
+    CREATE TRIGGER change_log_no_delete BEFORE DELETE ON change_log
+      BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END;
+    CREATE TRIGGER change_batches_no_update BEFORE UPDATE ON change_batches
+      BEGIN SELECT RAISE(ABORT, 'change_batches is append-only'); END;
+    CREATE TRIGGER change_batches_no_delete BEFORE DELETE ON change_batches
+      BEGIN SELECT RAISE(ABORT, 'change_batches is append-only'); END;
+    CREATE TRIGGER training_voids_no_update BEFORE UPDATE ON training_voids
+      BEGIN SELECT RAISE(ABORT, 'a void cannot be changed'); END;
+    CREATE TRIGGER training_voids_no_delete BEFORE DELETE ON training_voids
+      BEGIN SELECT RAISE(ABORT, 'a void cannot be undone by deleting it'); END;
+    """
+}

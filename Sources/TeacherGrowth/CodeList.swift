@@ -1,0 +1,114 @@
+/// One entry of a SPEC §4 code list: the English code (the enum's raw value), the national numeric
+/// code where one exists, the Chinese spellings as listed (the first is the display label), and
+/// the English label.
+public struct CodeEntry<Value: Sendable>: Sendable {
+    public let value: Value
+    public let nationalCode: String?
+    /// The listed Chinese string, e.g. `中专/中师/幼师`; each part between `/` is also accepted.
+    public let chinese: String
+    public let english: String
+
+    public init(_ value: Value, _ national: String? = nil, _ chinese: String, _ english: String) {
+        self.value = value
+        self.nationalCode = national
+        self.chinese = chinese
+        self.english = english
+    }
+}
+
+/// A value of a SPEC §4 code list. Accepts the English code in any letter case, the national
+/// numeric code, the whole listed Chinese string or any one spelling between `/`, with full-width
+/// and half-width brackets treated alike and the cell trimmed.
+public protocol CodeListValue: RawRepresentable, CaseIterable, Hashable, Sendable, Codable
+where RawValue == String, AllCases: Sendable {
+    /// The list's name as used in messages ("school type").
+    static var listName: String { get }
+    static var entries: [CodeEntry<Self>] { get }
+    /// Built once per list: `static let lookup = CodeLookup(Self.entries)`.
+    static var lookup: CodeLookup<Self> { get }
+}
+
+public enum Language: String, Sendable, CaseIterable, Codable {
+    case zh, en
+}
+
+extension CodeListValue {
+    public static func parse(_ text: some StringProtocol) -> Self? { lookup.find(String(text)) }
+
+    public var entry: CodeEntry<Self> { Self.lookup.entry(self) }
+    public var code: String { rawValue }
+    public var nationalCode: String? { entry.nationalCode }
+    /// The first Chinese spelling (`初级中学/初中` → `初级中学`).
+    public var chineseLabel: String {
+        let c = entry.chinese
+        return c.split(separator: "/").first.map(String.init) ?? c
+    }
+    public var englishLabel: String { entry.english }
+    public func label(_ language: Language) -> String { language == .zh ? chineseLabel : englishLabel }
+
+    /// The accepted forms, for an error message: `urban 城区, town 镇区, rural 乡村`.
+    public static var acceptedForms: String {
+        entries.map { "\($0.value.rawValue) \($0.chinese)" }.joined(separator: ", ")
+    }
+}
+
+/// The lookup table of one code list. Exact spellings are found with one dictionary probe; other
+/// forms (letter case, brackets) after normalising.
+public struct CodeLookup<Value: Hashable & Sendable & RawRepresentable>: Sendable where Value.RawValue == String {
+    private let exact: [String: Value]
+    private let normalised: [String: Value]
+    private let byValue: [Value: CodeEntry<Value>]
+
+    public init(_ entries: [CodeEntry<Value>]) {
+        var exact: [String: Value] = [:]
+        var normalised: [String: Value] = [:]
+        var byValue: [Value: CodeEntry<Value>] = [:]
+        for e in entries {
+            byValue[e.value] = e
+            var forms = [e.value.rawValue, e.chinese]
+            if let n = e.nationalCode { forms.append(n) }
+            forms += e.chinese.split(separator: "/").map(String.init)
+            for f in forms {
+                exact[f] = e.value
+                normalised[CodeLookup.normalise(f)] = e.value
+            }
+        }
+        self.exact = exact
+        self.normalised = normalised
+        self.byValue = byValue
+    }
+
+    public func find(_ text: String) -> Value? {
+        if let v = exact[text] { return v }
+        let trimmed = Text.trimmed(text)
+        if let v = exact[trimmed] { return v }
+        return normalised[CodeLookup.normalise(trimmed)]
+    }
+
+    func entry(_ value: Value) -> CodeEntry<Value> { byValue[value]! }
+
+    static func normalise(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "（": out.unicodeScalars.append("(")
+            case "）": out.unicodeScalars.append(")")
+            case " ", "\u{3000}": continue
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out.lowercased()
+    }
+}
+
+/// Text helpers shared by the domain and the importers.
+public enum Text {
+    /// Trims ASCII white space, the ideographic space and no-break spaces.
+    public static func trimmed(_ s: some StringProtocol) -> String {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace }
+        guard let first = s.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = s.lastIndex(where: { !isSpace($0) })!
+        return String(s[first...last])
+    }
+}
