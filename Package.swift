@@ -21,16 +21,18 @@ let package = Package(
             name: "RegistryStore",
             dependencies: ["TeacherGrowth", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Renders for people: aligned text tables, and (later) the report formats.
+        .target(name: "GrowthReports", dependencies: ["TeacherGrowth"]),
         // The command line (swift-argument-parser), as a library so tests can run commands.
         .target(
             name: "RegistryCLI",
             dependencies: [
-                "TeacherGrowth", "RegistryStore",
+                "TeacherGrowth", "RegistryStore", "GrowthReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "teacher-registry", dependencies: ["RegistryCLI"]),
-        .testTarget(name: "TeacherGrowthTests", dependencies: ["TeacherGrowth"]),
+        .testTarget(name: "TeacherGrowthTests", dependencies: ["TeacherGrowth", "GrowthReports"]),
         .testTarget(
             name: "RegistryStoreTests",
             dependencies: ["TeacherGrowth", "RegistryStore", .product(name: "GRDB", package: "GRDB.swift")],

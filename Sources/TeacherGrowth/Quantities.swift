@@ -18,12 +18,14 @@ public struct Hours: Hashable, Comparable, Sendable, CustomStringConvertible, Co
     /// Always one decimal: `24.0`.
     public var oneDecimal: String { Decimals.format(tenths, places: 1, trimZeroFraction: false) }
 
+    /// JSON carries hours as a number of hours (`24.5`).
     public init(from decoder: any Decoder) throws {
-        tenths = try decoder.singleValueContainer().decode(Int.self)
+        let hours = try decoder.singleValueContainer().decode(Double.self)
+        tenths = Int((hours * 10).rounded())
     }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
-        try c.encode(tenths)
+        try c.encode(Double(tenths) / 10)
     }
 }
 

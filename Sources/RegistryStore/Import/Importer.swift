@@ -48,7 +48,7 @@ extension Registry {
             for (source, bytes, parser) in decoded {
                 var validator = Validator(universe: universe, file: source.fileName)
                 var count = 0
-                let failure = Registry.forEachRecord(bytes, parser: parser, issues: &issues) { row in
+                let failure = Registry.forEachRecord(bytes, parser: parser, issues: &issues, validatePartialRows: true) { row, _ in
                     count += 1
                     validator.check(row)
                     if count % 20_000 == 0 {
@@ -72,7 +72,7 @@ extension Registry {
 
             // Write.
             var summaries: [FileSummary] = []
-            let outcome = try db.inSavepoint { () -> Database.TransactionCompletion in
+            try db.inSavepoint { () -> Database.TransactionCompletion in
                 let source = decoded.map(\.source.fileName).joined(separator: ", ")
                 let batch = try Registry.beginBatch(db, actor: options.actor, command: options.command, source: source)
                 var w = try ImportWriter(db: db, batchID: batch)
@@ -82,7 +82,7 @@ extension Registry {
                                         added: 0, updated: 0, unchanged: 0)
                     var done = 0
                     var writeError: Error?
-                    _ = Registry.forEachRecord(bytes, parser: parser, issues: &ignored) { row in
+                    _ = Registry.forEachRecord(bytes, parser: parser, issues: &ignored) { row, _ in
                         guard writeError == nil else { return }
                         do {
                             switch try w.write(row, file: source.fileName) {
@@ -101,21 +101,24 @@ extension Registry {
                 }
                 return options.dryRun ? .rollback : .commit
             }
-            _ = outcome
             return ImportOutcome(issues: Registry.sorted(issues), summaries: summaries, committed: !options.dryRun)
         }
     }
 
     /// Reads every data record after the header; calls `body` with each valid row.
+    /// With `validatePartialRows`, rows with invalid cells are passed too (with those cells null,
+    /// and `false`), so that one run reports every problem of a row.
     static func forEachRecord(_ bytes: [UInt8], parser: RowParser, issues: inout [ImportIssue],
-                              _ body: (ParsedRow) -> Void) -> CSVReader.Failure? {
+                              validatePartialRows: Bool = false,
+                              _ body: (ParsedRow, Bool) -> Void) -> CSVReader.Failure? {
         var iterator = CSVReader(bytes: bytes).makeIterator()
         var sawHeader = false
         while let record = iterator.next() {
             if record.isBlank { continue }
             if !sawHeader { sawHeader = true; continue }
-            if let values = parser.parse(record, issues: &issues) {
-                body(ParsedRow(kind: parser.kind, line: record.line, values: values))
+            let (values, ok) = parser.parsePartially(record, issues: &issues)
+            if let values, ok || validatePartialRows {
+                body(ParsedRow(kind: parser.kind, line: record.line, values: values), ok)
             }
         }
         return iterator.failure

@@ -51,10 +51,17 @@ struct RowParser {
 
     /// Parses one record into values aligned with `kind.columns`; nil when a cell is invalid.
     func parse(_ record: CSVReader.Record, issues: inout [ImportIssue]) -> [DatabaseValue]? {
+        let (values, ok) = parsePartially(record, issues: &issues)
+        return ok ? values : nil
+    }
+
+    /// Parses what can be parsed; invalid cells are null. `ok` is false when any cell was invalid
+    /// or the row has the wrong number of cells (then `values` is nil).
+    func parsePartially(_ record: CSVReader.Record, issues: inout [ImportIssue]) -> (values: [DatabaseValue]?, ok: Bool) {
         guard record.fields.count == fieldCount else {
             issues.append(.init(severity: .error, file: file, line: record.line, column: nil,
                                 message: "has \(record.fields.count) cells but the header has \(fieldCount); check for a missing or extra comma, or quote a cell that contains a comma"))
-            return nil
+            return (nil, false)
         }
         var values = [DatabaseValue](repeating: .null, count: kind.columns.count)
         var failed = [Bool](repeating: false, count: kind.columns.count)
@@ -83,7 +90,7 @@ struct RowParser {
                 ok = false
             }
         }
-        return ok ? values : nil
+        return (values, ok)
     }
 }
 
@@ -122,7 +129,7 @@ enum CellParser {
         case .hundredths:
             return decimal(cell, places: 2, column: column)
         case .whole:
-            guard let n = Decimals.parse(cell, places: 0) else { return .failure(CellError(numberMessage(cell, places: 0))) }
+            guard let n = Decimals.parse(cell, places: 0) else { return .failure(CellError(numberMessage(cell, places: 0, column: column))) }
             return .success(n.databaseValue)
         case .year:
             guard cell.utf8.count == 4, let n = Decimals.parse(cell, places: 0), (1900...2100).contains(n) else {
@@ -142,16 +149,19 @@ enum CellParser {
     }
 
     private static func decimal(_ cell: String, places: Int, column: String) -> Result<DatabaseValue, CellError> {
-        guard let n = Decimals.parse(cell, places: places) else { return .failure(CellError(numberMessage(cell, places: places))) }
+        guard let n = Decimals.parse(cell, places: places) else { return .failure(CellError(numberMessage(cell, places: places, column: column))) }
         if column == "hours" && (n <= 0 || n > 20_000) {
             return .failure(CellError("\(cell) hours is out of range; a training record has more than 0 and at most 2000 hours"))
         }
         return .success(n.databaseValue)
     }
 
-    static func numberMessage(_ cell: String, places: Int) -> String {
+    static func numberMessage(_ cell: String, places: Int, column: String) -> String {
         let allowed = places == 0 ? "a whole number" : "a number with at most \(places == 1 ? "one digit" : "two digits") after the point"
-        if cell.hasPrefix("-") { return "\"\(cell)\" is negative; write \(allowed) of 0 or more" }
+        if cell.hasPrefix("-") {
+            return column == "hours" ? "\"\(cell)\" is negative; a training record has more than 0 and at most 2000 hours"
+                : "\"\(cell)\" is negative; \(column) must be 0 or more"
+        }
         if cell.contains(",") || cell.contains("，") { return "\"\(cell)\" has a thousands separator; write \(allowed) without separators" }
         if let dot = cell.firstIndex(of: "."), cell[cell.index(after: dot)...].allSatisfy(\.isNumber),
            cell[..<dot].allSatisfy(\.isNumber), !cell[..<dot].isEmpty {

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import RegistryStore
+import GrowthReports
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import one CSV file of a kind (schools, teachers, training, …).",
+        discussion: """
+        The whole file is validated first; any error means nothing is written and every error is listed as
+        FILE:LINE: column: message. Re-importing the same rows changes nothing.
+        Kinds: \(ImportKind.all.map(\.name).joined(separator: ", ")).
+        """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "What the file holds: \(ImportKind.all.map(\.name).joined(separator: ", ")).") var kind: String
+    @Argument(help: "The CSV file (UTF-8 or GB18030, English or Chinese headers).") var file: String
+    @Flag(help: "Validate and report what would change, without writing.") var dryRun = false
+    @Option(help: "The file's encoding when detection is not wanted: utf-8 or gb18030.") var encoding: String?
+
+    func validate() throws {
+        guard ImportKind.named(kind) != nil else {
+            throw ValidationError("\"\(kind)\" is not an import kind; use one of: \(ImportKind.all.map(\.name).joined(separator: ", ")).")
+        }
+        if let encoding, InputEncoding(name: encoding) == nil {
+            throw ValidationError("--encoding must be utf-8 or gb18030, not \"\(encoding)\".")
+        }
+    }
+
+    func run() throws {
+        let kind = ImportKind.named(kind)!
+        let source = try Registry.source(kind: kind, path: file)
+        try ImportRunner.run([source], database: database, dryRun: dryRun,
+                             encoding: encoding.flatMap(InputEncoding.init(name:)), command: "import \(kind.name)")
+    }
+}
+
+struct ImportDir: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-dir",
+        abstract: "Import every KIND.csv file of a folder, in dependency order, as one transaction.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "A folder with files named schools.csv, teachers.csv, training.csv, …") var directory: String
+    @Flag(help: "Validate and report what would change, without writing.") var dryRun = false
+    @Option(help: "The files' encoding when detection is not wanted: utf-8 or gb18030.") var encoding: String?
+
+    func validate() throws {
+        if let encoding, InputEncoding(name: encoding) == nil {
+            throw ValidationError("--encoding must be utf-8 or gb18030, not \"\(encoding)\".")
+        }
+    }
+
+    func run() throws {
+        let (sources, ignored) = try Registry.sources(inDirectory: directory)
+        for name in ignored where !name.hasPrefix(".") {
+            Console.error("warning: \(name) is not named after an import kind and is ignored")
+        }
+        guard !sources.isEmpty else {
+            throw UserError("\(directory) has no file named after an import kind (schools.csv, teachers.csv, training.csv, …); nothing was imported.")
+        }
+        try ImportRunner.run(sources, database: database, dryRun: dryRun,
+                             encoding: encoding.flatMap(InputEncoding.init(name:)), command: "import-dir")
+    }
+}
+
+enum ImportRunner {
+    static func run(_ sources: [ImportSource], database: DatabaseOptions, dryRun: Bool, encoding: InputEncoding?,
+                    command: String) throws {
+        let registry = try database.open()
+        let options = ImportOptions(dryRun: dryRun, encoding: encoding, actor: Actor.current, command: command,
+                                    progress: { p in
+            switch p.phase {
+            case .validating: Console.progress("checking \(p.file) …")
+            case .writing: Console.progress("writing \(p.file): \(p.bytesDone) of \(p.bytesTotal) rows")
+            }
+        })
+        let outcome = try registry.importFiles(sources, options: options)
+        Console.endProgress()
+        for issue in outcome.issues { Console.error(issue.description) }
+        let errors = outcome.errors.count
+        if errors > 0 {
+            throw UserError("\(errors) error\(errors == 1 ? "" : "s") found; nothing was imported. Correct the file\(sources.count == 1 ? "" : "s") and import again.")
+        }
+        var table = TextTable(headers: ["file", "rows", "added", "updated", "unchanged"], alignments: [.left, .right, .right, .right, .right])
+        for s in outcome.summaries {
+            table.add([s.file, "\(s.rows)", "\(s.added)", "\(s.updated)", "\(s.unchanged)"])
+        }
+        print(table.render(), terminator: "")
+        if dryRun {
+            print("Dry run: nothing was written.")
+        } else {
+            let warnings = outcome.warnings.count
+            print("Imported into \(database.resolvedPath)" + (warnings > 0 ? " with \(warnings) warning\(warnings == 1 ? "" : "s") (see above)." : "."))
+        }
+    }
+}
