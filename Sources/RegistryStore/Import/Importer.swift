@@ -99,7 +99,9 @@ extension Registry {
                     if let writeError { throw writeError }
                     summaries.append(s)
                 }
-                return options.dryRun ? .rollback : .commit
+                // Nothing changed: leave no trace, not even an empty batch.
+                let changed = summaries.contains { $0.added + $0.updated > 0 }
+                return options.dryRun || !changed ? .rollback : .commit
             }
             return ImportOutcome(issues: Registry.sorted(issues), summaries: summaries, committed: !options.dryRun)
         }
