@@ -61,17 +61,17 @@ extension Registry {
         let names = kind.columnNames.filter { fields[$0] != nil }
         let header = CSVReader.Record(line: 0, fields: names)
         var issues: [ImportIssue] = []
-        guard let parser = RowParser.make(kind: kind, file: command, header: header, issues: &issues),
-              let values = parser.parse(.init(line: 1, fields: names.map { fields[$0]! }), issues: &issues) else {
+        guard let parser = RowParser.make(kind: kind, file: command, header: header, issues: &issues) else {
             throw TrainingEditError.invalid(Registry.fieldIssues(issues.filter { $0.severity == .error }))
         }
-        let row = ParsedRow(kind: kind, line: 1, values: values)
+        let (parsed, cellsOK) = parser.parsePartially(.init(line: 1, fields: names.map { fields[$0]! }), issues: &issues)
+        let row = ParsedRow(kind: kind, line: 1, values: parsed!)
         return try writer.write { db in
             let universe = try Universe(db, kinds: ["training"])
             var validator = Validator(universe: universe, file: command)
             validator.check(row)
-            let errors = validator.issues.filter { $0.severity == .error }
-            if !errors.isEmpty { throw TrainingEditError.invalid(Registry.fieldIssues(errors)) }
+            let errors = (issues + validator.issues).filter { $0.severity == .error }
+            if !errors.isEmpty || !cellsOK { throw TrainingEditError.invalid(Registry.fieldIssues(errors)) }
             let batch = try Registry.beginBatch(db, actor: actor, command: command, source: nil)
             var w = try ImportWriter(db: db, batchID: batch)
             let outcome = try w.write(row, file: command)

@@ -22,7 +22,7 @@ enum Migrations {
     }
 
     private static func date(_ column: String, nullable: Bool = true) -> String {
-        let shape = "(length(\(column)) = 10 AND date(\(column)) = \(column))"
+        let shape = "(length(\(column)) = 10 AND date(\(column), '+0 days') = \(column))"
         return nullable ? "CHECK (\(column) IS NULL OR \(shape))" : "CHECK \(shape)"
     }
 
