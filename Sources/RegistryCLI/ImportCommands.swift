@@ -9,7 +9,9 @@ struct Import: ParsableCommand {
         discussion: """
         The whole file is validated first; any error means nothing is written and every error is listed as
         FILE:LINE: column: message. Re-importing the same rows changes nothing.
-        Kinds: \(ImportKind.all.map(\.name).joined(separator: ", ")).
+
+        Columns (* = required; the Chinese header is accepted too):
+        \(ImportKind.all.map { "  \($0.name): \($0.columnHelp)" }.joined(separator: "\n"))
         """)
 
     @OptionGroup var database: DatabaseOptions

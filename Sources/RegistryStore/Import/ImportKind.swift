@@ -77,6 +77,11 @@ public struct ImportKind: Sendable, Hashable {
     public var fileName: String { "\(name).csv" }
     public var columnNames: [String] { columns.map(\.name) }
 
+    /// `staff_no* 工号, title* 培训项目名称, …` for help texts.
+    public var columnHelp: String {
+        columns.map { "\($0.name)\($0.required ? "*" : "") \($0.chinese)" }.joined(separator: ", ")
+    }
+
     func index(of name: String) -> Int { columns.firstIndex { $0.name == name }! }
 
     public static func named(_ name: String) -> ImportKind? {
