@@ -171,3 +171,36 @@ extension Stage {
     /// `course_type` is required for stage `vocational` and empty for every other stage.
     public var requiresCourseType: Bool { self == .vocational }
 }
+
+/// An approved, not voided training record, as the metrics see it: it counts whole, on its end date.
+public struct TrainingFact: Hashable, Sendable {
+    public var endDate: CivilDate
+    public var hours: Hours
+    public var kind: TrainingKind
+    public var level: TrainingLevel
+    public init(endDate: CivilDate, hours: Hours, kind: TrainingKind = .general, level: TrainingLevel) {
+        self.endDate = endDate; self.hours = hours; self.kind = kind; self.level = level
+    }
+}
+
+/// A rotation (交流轮岗): it never changes assignments; the person stays at their home school.
+public struct Rotation: Hashable, Sendable {
+    public var fromSchool: String
+    public var toSchool: String
+    public var kind: RotationKind
+    public var start: CivilDate
+    public var end: CivilDate?
+    public init(fromSchool: String, toSchool: String, kind: RotationKind = .exchange, start: CivilDate, end: CivilDate? = nil) {
+        self.fromSchool = fromSchool; self.toSchool = toSchool; self.kind = kind; self.start = start; self.end = end
+    }
+}
+
+/// A studio with its host school and its budgets by year.
+public struct StudioFacts: Hashable, Sendable {
+    public var studio: Studio
+    public var schoolCode: String?
+    public var budgets: [Int: Yuan]
+    public init(studio: Studio, schoolCode: String? = nil, budgets: [Int: Yuan] = [:]) {
+        self.studio = studio; self.schoolCode = schoolCode; self.budgets = budgets
+    }
+}

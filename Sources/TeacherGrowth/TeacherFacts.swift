@@ -7,11 +7,16 @@ public struct TeacherFacts: Hashable, Sendable {
     public var titles: [TitleRecord]
     public var certificates: [Certificate]
     public var designations: [Designation]
+    /// Approved training records that are not voided (the only ones any metric counts).
+    public var training: [TrainingFact]
+    public var rotations: [Rotation]
 
     public init(staffNo: String, employment: Employment, assignments: [Assignment], degrees: [Degree] = [],
-                titles: [TitleRecord] = [], certificates: [Certificate] = [], designations: [Designation] = []) {
+                titles: [TitleRecord] = [], certificates: [Certificate] = [], designations: [Designation] = [],
+                training: [TrainingFact] = [], rotations: [Rotation] = []) {
         self.staffNo = staffNo; self.employment = employment; self.timeline = AssignmentTimeline(assignments)
         self.degrees = degrees; self.titles = titles; self.certificates = certificates; self.designations = designations
+        self.training = training; self.rotations = rotations
     }
 
     public func isActive(on d: CivilDate) -> Bool { employment.isActive(on: d) }

@@ -1,0 +1,115 @@
+/// SPEC §6 statuses, in the order they are decided: no_data (a ratio with denominator 0) before
+/// no_target.
+public enum MetricStatus: String, Sendable, Codable {
+    case met, not_met, no_target, no_data
+}
+
+/// One metric of one year, compared with its target.
+public struct MetricResult: Sendable {
+    public let key: MetricKey
+    public let tally: MetricTally
+    public let target: Plan.Target?
+    public let status: MetricStatus
+    /// For a `not_met` metric: how many more people, schools or studios reach the target (nil when
+    /// no number of additions can, as for a share target of 100% that is not met).
+    public let gap: Int?
+
+    public var kind: MetricKey.Kind { key.kind }
+    public var numerator: Int { tally.numerator }
+    public var denominator: Int? { kind == .ratio ? tally.denominator : nil }
+
+    /// numerator ÷ denominator for a ratio (nil for no data); the count itself for a count.
+    public var value: Double? {
+        switch kind {
+        case .count: return Double(tally.numerator)
+        case .ratio: return tally.denominator == 0 ? nil : Double(tally.numerator) / Double(tally.denominator)
+        }
+    }
+
+    public init(key: MetricKey, tally: MetricTally, target: Plan.Target?) {
+        self.key = key
+        self.tally = tally
+        self.target = target
+        let n = tally.numerator, d = tally.denominator
+        if key.kind == .ratio && d == 0 {
+            status = .no_data
+        } else if let t = target?.value {
+            let met = key.kind == .ratio ? t.isMet(numerator: n, denominator: d) : t.isMet(numerator: n, denominator: 1)
+            status = met ? .met : .not_met
+        } else {
+            status = .no_target
+        }
+        gap = status == .not_met ? MetricResult.gap(key, n: n, d: d, t: target!.value) : nil
+    }
+
+    static func ceilDiv(_ a: Int, _ b: Int) -> Int { a <= 0 ? 0 : (a + b - 1) / b }
+
+    /// The additions that reach target t = p/q.
+    static func gap(_ key: MetricKey, n: Int, d: Int, t: Fraction) -> Int? {
+        let p = t.numerator, q = t.denominator
+        switch key {
+        case .backbone_share_of_exchanged:
+            // Each backbone exchange adds to numerator and denominator (SPEC §9).
+            if p >= q { return n == d ? 0 : nil }
+            return ceilDiv(p * d - q * n, q - p)
+        case .backbone_per_100_students:
+            // The numerator is 100 × backbone teachers: one more teacher adds 100.
+            return ceilDiv(p * d - q * n, 100 * q)
+        default:
+            return key.kind == .ratio ? ceilDiv(p * d - q * n, q) : ceilDiv(p - q * n, q)
+        }
+    }
+}
+
+/// The metrics of one year as of one day.
+public struct YearMetrics: Sendable {
+    public let year: Int
+    public let asOf: CivilDate
+    public let cycle: TrainingCycle
+    public let metrics: [MetricResult]
+
+    public subscript(_ key: MetricKey) -> MetricResult { metrics.first { $0.key == key }! }
+}
+
+/// The annual teacher-growth targets report (SPEC §6): the year, and the trend over earlier plan years.
+public struct GrowthReport: Sendable {
+    public let plan: Plan
+    public let current: YearMetrics
+    /// Earlier plan years, each as of its Dec 31, oldest first.
+    public let history: [YearMetrics]
+
+    public var year: Int { current.year }
+    public var asOf: CivilDate { current.asOf }
+
+    /// The as-of day for year Y: Y-12-31, or `asOf`, which must lie in Y.
+    public static func asOfDate(year: Int, asOf: CivilDate?) throws -> CivilDate {
+        guard (1990...2100).contains(year) else { throw PlanError("The year \(year) is outside 1990–2100; give a year such as 2025.") }
+        guard let asOf else { return CivilDate.lastDay(of: year) }
+        guard asOf.year == year else {
+            throw PlanError("--as-of \(asOf) is not in \(year); give a date from \(year)-01-01 to \(year)-12-31.")
+        }
+        return asOf
+    }
+
+    /// The trend years: every earlier plan year; for a year after the plan, every plan year; before it, none.
+    public static func historyYears(plan: Plan, year: Int) -> [Int] {
+        guard year > plan.firstYear else { return [] }
+        return Array(plan.firstYear...min(year - 1, plan.lastYear))
+    }
+
+    /// Every day the report needs metrics for.
+    public static func dates(plan: Plan, year: Int, asOf: CivilDate) -> [CivilDate] {
+        [asOf] + historyYears(plan: plan, year: year).map(CivilDate.lastDay(of:))
+    }
+
+    public init(plan: Plan, year: Int, asOf: CivilDate, results: [CivilDate: DayMetrics]) {
+        self.plan = plan
+        func metrics(_ y: Int, _ d: CivilDate) -> YearMetrics {
+            let day = results[d]!
+            return YearMetrics(year: y, asOf: d, cycle: plan.policy.cycle(containing: d),
+                               metrics: MetricKey.allCases.map { MetricResult(key: $0, tally: day[$0], target: plan.target($0, year: y)) })
+        }
+        current = metrics(year, asOf)
+        history = GrowthReport.historyYears(plan: plan, year: year).map { metrics($0, CivilDate.lastDay(of: $0)) }
+    }
+}
