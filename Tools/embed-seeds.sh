@@ -13,6 +13,7 @@ out=Sources/TeacherGrowth/BundledSeeds.swift
   echo '    /// Seeds/plans/youyang-2021-2025.json'
   echo '    public static let youyangPlan = #"""'
   cat "$plan"
+  echo
   echo '"""#'
   echo '}'
 } > "$out"

@@ -81,5 +81,6 @@ public enum BundledSeeds {
     { "metric": "backbone_per_100_students", "op": ">=", "value": 1.0, "source": "教督〔2017〕6号" }
   ]
 }
+
 """#
 }
