@@ -38,6 +38,11 @@ let package = Package(
             dependencies: ["TeacherGrowth", "RegistryStore", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(
+            name: "GrowthReportsTests",
+            dependencies: ["GrowthReports", "RegistryStore", "TeacherGrowth"],
+            exclude: ["Golden"]
+        ),
         .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "RegistryStore", "TeacherGrowth"]),
     ],
     swiftLanguageModes: [.v6]

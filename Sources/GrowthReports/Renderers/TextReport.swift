@@ -6,7 +6,7 @@ public enum TextReport {
 
     public static func render(_ report: GrowthReport, language: Language = .zh) -> String {
         let zh = language == .zh
-        var out = ReportText.title(report, language) + "\n" + ReportText.subtitle(report, language) + "\n\n"
+        var out = wrap(ReportText.title(report, language), indent: "") + wrap(ReportText.subtitle(report, language), indent: "") + "\n"
 
         var table = TextTable(
             headers: zh ? ["指标", "目标", "实际", "分子/分母", "状态", "目标来源"] : ["Metric", "Target", "Actual", "Num/Den", "Status", "Source"],
