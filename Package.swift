@@ -21,13 +21,15 @@ let package = Package(
             name: "RegistryStore",
             dependencies: ["TeacherGrowth", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The synthetic demo county (teacher-registry demo, Tools/): deterministic per seed.
+        .target(name: "DemoCounty", dependencies: ["TeacherGrowth"]),
         // Renders for people: aligned text tables, and (later) the report formats.
         .target(name: "GrowthReports", dependencies: ["TeacherGrowth"]),
         // The command line (swift-argument-parser), as a library so tests can run commands.
         .target(
             name: "RegistryCLI",
             dependencies: [
-                "TeacherGrowth", "RegistryStore", "GrowthReports",
+                "TeacherGrowth", "RegistryStore", "GrowthReports", "DemoCounty",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -108,8 +108,10 @@ public enum ReportText {
         let outside = !report.plan.years.contains(report.year)
         if language == .zh {
             return "\(report.plan.county.zh) · 截至 \(report.asOf) · 培训周期 \(c.start)–\(c.end)" + (outside ? " · 规划期外，不设目标" : "")
+                + (report.isDemoData ? " · 演示数据（虚构）" : "")
         }
         return "\(report.plan.county.en) · as of \(report.asOf) · training cycle \(c.start)–\(c.end)" + (outside ? " · outside the plan period: no targets" : "")
+            + (report.isDemoData ? " · synthetic demo data" : "")
     }
 
     public static func groupLabel(_ type: SchoolType?, _ language: Language) -> String {

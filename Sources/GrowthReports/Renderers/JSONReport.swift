@@ -64,6 +64,7 @@ public enum JSONReport {
                 ("period", .object([("start", .int(p.firstYear)), ("end", .int(p.lastYear))])),
             ])),
             ("year", .int(report.year)),
+            ("demo_data", .bool(report.isDemoData)),
             ("as_of", .string(report.asOf.description)),
             ("cycle", cycle(report.current.cycle)),
             ("metrics", .array(report.current.metrics.map { metric($0, plan: p, language: language, breakdowns: true) })),

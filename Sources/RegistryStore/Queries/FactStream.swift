@@ -18,7 +18,9 @@ extension Registry {
             try reader.forEachTeacher { engine.add($0) }
             return engine.results(studios: try reader.studios())
         }
-        return GrowthReport(plan: plan, year: year, asOf: d, results: results)
+        var report = GrowthReport(plan: plan, year: year, asOf: d, results: results)
+        report.isDemoData = try demoDescription() != nil
+        return report
     }
 }
 

@@ -10,11 +10,15 @@ enum Migrations {
         var m = DatabaseMigrator()
         m.registerMigration("v1-facts") { db in try db.execute(sql: v1) }
         m.registerMigration("v1-change-log-append-only") { db in try db.execute(sql: appendOnly) }
+        m.registerMigration("v2-meta") { db in
+            // Facts about the database itself, e.g. that it holds the synthetic demo county.
+            try db.execute(sql: "CREATE TABLE registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        }
         return m
     }
 
     /// The schema version reported by `/health` and `teacher-registry --version`.
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     private static func list(_ column: String, _ codes: String, nullable: Bool = false) -> String {
         let values = codes.split(separator: " ").map { "'\($0)'" }.joined(separator: ",")

@@ -78,6 +78,9 @@ public struct GrowthReport: Sendable {
     /// Earlier plan years, each as of its Dec 31, oldest first.
     public let history: [YearMetrics]
 
+    /// True when the data is the synthetic demo county; every rendering says so.
+    public var isDemoData = false
+
     public var year: Int { current.year }
     public var asOf: CivilDate { current.asOf }
 
