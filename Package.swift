@@ -19,7 +19,12 @@ let package = Package(
         // SQLite through GRDB: migrations, records, import, export, queries.
         .target(
             name: "RegistryStore",
-            dependencies: ["TeacherGrowth", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "TeacherGrowth",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API, for the bulk-import hot path (binding values without boxing them).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         // The synthetic demo county (teacher-registry demo, Tools/): deterministic per seed.
         .target(name: "DemoCounty", dependencies: ["TeacherGrowth"]),
@@ -45,7 +50,7 @@ let package = Package(
             dependencies: ["GrowthReports", "RegistryStore", "TeacherGrowth"],
             exclude: ["Golden"]
         ),
-        .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "RegistryStore", "TeacherGrowth"]),
+        .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "RegistryStore", "TeacherGrowth", "DemoCounty"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -93,8 +93,13 @@ public struct DemoCountyGenerator {
     private func planSchools(_ rng: inout SplitMix64) -> [SchoolPlan] {
         let p = parameters
         let order: [SchoolType] = [.kindergarten, .primary, .junior, .nine_year, .complete_secondary, .senior, .vocational, .special, .other]
-        var types: [SchoolType] = []
-        for t in order { types += Array(repeating: t, count: p.school_types[t.rawValue] ?? 0) }
+        // Types interleaved in proportion, so that a county scaled below 1 still has every kind of school.
+        var slots: [(Double, Int, SchoolType)] = []
+        for (k, t) in order.enumerated() {
+            let n = p.school_types[t.rawValue] ?? 0
+            for i in 0..<n { slots.append((Double(i) / Double(n), k, t)) }
+        }
+        let types = slots.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
         let studentWeight: [SchoolType: Double] = [.kindergarten: 0.35, .primary: 1.0, .junior: 2.4, .nine_year: 1.6,
                                                    .complete_secondary: 4.0, .senior: 6.5, .vocational: 5.0, .special: 0.3, .other: 0]
         var out: [SchoolPlan] = []

@@ -127,9 +127,9 @@ struct People {
         var homeSchool = school.code
         if !newHire && rng.chance(0.3), sameType.count > 1 {
             let earlier = rng.pick(sameType)
-            if earlier.code != school.code {
-                since = date(rng.int(hireYear + 1...max(hireYear + 1, first + 2)), 9, 1)
-                if since <= hired { since = hired.adding(years: 1) }
+            let moved = max(date(rng.int(hireYear + 1...max(hireYear + 1, first + 2)), 9, 1), hired.adding(years: 1))
+            if earlier.code != school.code, leftOn.map({ moved <= $0 }) ?? true {
+                since = moved
                 sink.row(.assignments, [staffNo, earlier.code, hired.description, "", post.rawValue, stage.rawValue, subject,
                                         courseType?.rawValue ?? ""])
             }
@@ -137,7 +137,7 @@ struct People {
         if rng.chance(yearly.transfer_rate * Double(years.count)), sameType.count > 1 {
             let next = rng.pick(sameType)
             let on = date(rng.pick(years), 9, 1)
-            if next.code != school.code, on > since, leftOn.map({ on <= $0 }) ?? true {
+            if next.code != school.code, on > since, on > hired, leftOn.map({ on <= $0 }) ?? true {
                 sink.row(.assignments, [staffNo, school.code, since.description, "", post.rawValue, stage.rawValue, subject,
                                         courseType?.rawValue ?? ""])
                 homeSchool = next.code
@@ -197,6 +197,8 @@ struct People {
                 let level = rng.weighted(TrainingLevel.allCases.map { ($0, p.training.level_share[$0.rawValue] ?? 0) })
                 let start = date(y, rng.int(1...11), rng.int(1...28))
                 let end = start.adding(days: rng.int(0...20))
+                // Only while employed: HR files no training before hiring or after leaving.
+                guard active(start), active(min(end, date(y, 12, 28))) else { continue }
                 let kind: TrainingKind = level == .school ? .general : rng.weighted([(.general, 0.5), (.special, 0.2), (.young, 0.1),
                                                                                     (.backbone, 0.1), (.class_head, 0.1)])
                 training(staffNo, title: rng.pick(People.trainingNames), level: level, kind: kind, start: start,
@@ -246,6 +248,7 @@ struct People {
             // Each term ends after `term` years; most are renewed the next day (not new), some lapse.
             while awarded.year <= p.last_year {
                 if let left, awarded > left { break }
+                if awarded < hired { break }
                 backboneSoFar = true
                 let level: Level = rng.weighted([(.county, 0.8), (.prefecture, 0.03), (.municipal, 0.14), (.national, 0.03)])
                 let kind: DesignationKind = rng.weighted([(.backbone, 0.72), (.subject_leader, 0.2), (.famous_teacher, 0.07), (.special_grade, 0.01)])
@@ -258,10 +261,10 @@ struct People {
             }
         }
         if stage == .vocational && courseType == .specialized || stage == .vocational_practice {
-            if rng.chance(0.62) {
-                let on = date(rng.int(p.first_year...p.last_year), 12, 1)
+            let on = max(date(rng.int(p.first_year...p.last_year), 12, 1), hired)
+            if rng.chance(0.62), left.map({ on <= $0 }) ?? true {
                 sink.row(.designations, [staffNo, DesignationKind.dual_qualified.rawValue, Level.county.rawValue,
-                                         rng.pick(DualQualifiedTier.allCases).rawValue, max(on, hired).description, "", "", ""])
+                                         rng.pick(DualQualifiedTier.allCases).rawValue, on.description, "", "", ""])
             }
         }
     }

@@ -79,7 +79,22 @@ enum ImportRunner {
         })
         let outcome = try registry.importFiles(sources, options: options)
         Console.endProgress()
-        for issue in outcome.issues { Console.error(issue.description) }
+        // At most 100 lines per file and severity: a broken file can have a problem on every line.
+        var shown: [String: Int] = [:]
+        var hidden: [String: Int] = [:]
+        for issue in outcome.issues {
+            let key = "\(issue.file) \(issue.severity.rawValue)"
+            if shown[key, default: 0] < 100 {
+                shown[key, default: 0] += 1
+                Console.error(issue.description)
+            } else {
+                hidden[key, default: 0] += 1
+            }
+        }
+        for (key, n) in hidden.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: " ")
+            Console.error("\(parts[0]): … and \(n) more \(parts[1])\(n == 1 ? "" : "s") like those above")
+        }
         let errors = outcome.errors.count
         if errors > 0 {
             throw UserError("\(errors) error\(errors == 1 ? "" : "s") found; nothing was imported. Correct the file\(sources.count == 1 ? "" : "s") and import again.")

@@ -106,6 +106,11 @@ public struct CodeLookup<Value: Hashable & Sendable & RawRepresentable>: Sendabl
 public enum Text {
     /// Trims ASCII white space, the ideographic space and no-break spaces.
     public static func trimmed(_ s: some StringProtocol) -> String {
+        // Fast path: the first and last bytes are printable ASCII, so there is nothing to trim.
+        let u = s.utf8
+        guard let f = u.first else { return "" }
+        let l = u[u.index(u.endIndex, offsetBy: -1)]
+        if f > 0x20, f < 0x7F, l > 0x20, l < 0x7F { return String(s) }
         let isSpace: (Character) -> Bool = { $0.isWhitespace }
         guard let first = s.firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = s.lastIndex(where: { !isSpace($0) })!

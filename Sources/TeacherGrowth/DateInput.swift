@@ -23,6 +23,10 @@ public enum DateInput {
     }
 
     public static func parse(_ raw: some StringProtocol) -> Result<CivilDate, Failure> {
+        // Fast path: the canonical form, as exports and the registry's own files write it.
+        if raw.utf8.count == 10, let d = CivilDate(iso: raw) {
+            return (1900...2100).contains(d.year) ? .success(d) : .failure(.notACalendarDate(String(raw)))
+        }
         let text = String(raw)
         var scalars = Array(text.unicodeScalars)
         // A trailing time of day: " H:MM" or " H:MM:SS".

@@ -50,6 +50,7 @@ enum TextDecoding {
     /// UTF-8 when every line is valid UTF-8; GB18030 when no line with non-ASCII text is; a file
     /// that mixes the two is refused (converting it either way would garble part of it).
     private static func detect(_ bytes: [UInt8]) -> Result<[UInt8], DecodingFailure> {
+        if isValidUTF8Fast(bytes) { return .success(bytes) }
         var validNonASCII = 0, firstValidNonASCII = 0
         var invalid = 0, firstInvalid = 0
         var line = 1
@@ -80,7 +81,7 @@ enum TextDecoding {
     }
 
     static func firstInvalidUTF8Line(_ bytes: [UInt8]) -> Int? {
-        if isValidUTF8(bytes[...]) { return nil }
+        if isValidUTF8Fast(bytes) { return nil }
         var line = 1, start = 0
         for i in bytes.indices where bytes[i] == 0x0A {
             if !isValidUTF8(bytes[start..<i]) { return line }
@@ -88,6 +89,11 @@ enum TextDecoding {
             line += 1
         }
         return line
+    }
+
+    /// The standard library's validator (fast on large buffers).
+    static func isValidUTF8Fast(_ bytes: [UInt8]) -> Bool {
+        String(validating: bytes, as: UTF8.self) != nil
     }
 
     static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {

@@ -82,7 +82,24 @@ public struct ImportKind: Sendable, Hashable {
         columns.map { "\($0.name)\($0.required ? "*" : "") \($0.chinese)" }.joined(separator: ", ")
     }
 
-    func index(of name: String) -> Int { columns.firstIndex { $0.name == name }! }
+    func index(of name: String) -> Int { indexByName[name]! }
+
+    private let indexByName: [String: Int]
+    /// The database columns, in column order.
+    let dbColumns: [String]
+
+    init(name: String, table: String, columns: [Column], naturalKey: [String], keyedByRefWhenPresent: Bool) {
+        self.name = name
+        self.table = table
+        self.columns = columns
+        self.naturalKey = naturalKey
+        self.keyedByRefWhenPresent = keyedByRefWhenPresent
+        indexByName = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) })
+        dbColumns = columns.map(\.db)
+        hasStaffNo = columns.contains { $0.name == "staff_no" }
+    }
+
+    let hasStaffNo: Bool
 
     public static func named(_ name: String) -> ImportKind? {
         let n = name.lowercased()

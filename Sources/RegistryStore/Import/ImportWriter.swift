@@ -33,30 +33,52 @@ struct ImportWriter {
         """
     }
 
+    /// Prepared upserts by table and key variant, and the change-log insert: built once per import.
+    private var statements: [StatementKey: Statement] = [:]
+
+    private struct StatementKey: Hashable {
+        var table: String
+        var firstKey: String
+        var keyCount: Int
+        var columnCount: Int
+    }
+    private var logStatement: Statement?
+
     private mutating func upsert(table: String, columns: [String], values: [DatabaseValue], key: [String],
                                  partial: String? = nil) throws -> (Outcome, Int64?) {
-        let sql = ImportWriter.upsertSQL(table: table, columns: columns, key: key, partial: partial)
-        let statement = try db.cachedStatement(sql: sql)
-        guard let id = try Int64.fetchOne(statement, arguments: StatementArguments(values)) else {
+        // Each variant of a table's upsert differs in its key or its column count.
+        let cacheKey = StatementKey(table: table, firstKey: key[0], keyCount: key.count, columnCount: columns.count)
+        let statement: Statement
+        if let s = statements[cacheKey] { statement = s } else {
+            statement = try db.makeStatement(sql: ImportWriter.upsertSQL(table: table, columns: columns, key: key, partial: partial))
+            statements[cacheKey] = statement
+        }
+        guard let id = try RawStatement.run(statement, values, in: db) else {
             return (.unchanged, nil)
         }
         if id > maxIDs[table]!, seenNew[table, default: []].insert(id).inserted { return (.added, id) }
         return (.updated, id)
     }
 
-    private func log(_ outcome: Outcome, entity: String, id: Int64, key: String, staffNo: String?, file: String, line: Int) throws {
+    private mutating func log(_ outcome: Outcome, entity: String, id: Int64, key: String, staffNo: String?, file: String, line: Int) throws {
         guard outcome != .unchanged else { return }
-        try db.cachedStatement(sql: """
-            INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, staff_no, file, line)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [batchID, outcome == .added ? "add" : "update", entity, id, key, staffNo, file, line])
+        if logStatement == nil {
+            logStatement = try db.makeStatement(sql: """
+                INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, staff_no, file, line)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        }
+        // (Multi-row VALUES statements were tried here and were far slower through the C API.)
+        _ = try RawStatement.run(logStatement!, [batchID.databaseValue, (outcome == .added ? "add" : "update").databaseValue,
+                                                 entity.databaseValue, id.databaseValue, key.databaseValue, staffNo.databaseValue,
+                                                 file.databaseValue, line.databaseValue], in: db)
     }
 
     /// Writes one row; returns what happened to it.
     mutating func write(_ row: ParsedRow, file: String) throws -> Outcome {
         let kind = row.kind
         if kind.name == "teachers" { return try writeTeacher(row, file: file) }
-        let columns = kind.columns.map(\.db)
+        let columns = kind.dbColumns
         var key = kind.naturalKey
         var partial: String? = nil
         if kind.keyedByRefWhenPresent {
@@ -64,10 +86,10 @@ struct ImportWriter {
         }
         let (outcome, id) = try upsert(table: kind.table, columns: columns, values: row.values, key: key, partial: partial)
         if let id {
-            let keyText = key.map { k in row.values[kind.columns.firstIndex { $0.db == k }!] }
+            let keyText = key.map { k in row.values[kind.dbColumns.firstIndex(of: k)!] }
                 .map { String.fromDatabaseValue($0) ?? Int.fromDatabaseValue($0).map(String.init) ?? "" }
                 .joined(separator: "|")
-            let staffNo = kind.columns.contains { $0.name == "staff_no" } ? row.text("staff_no") : nil
+            let staffNo = kind.hasStaffNo ? row.text("staff_no") : nil
             try log(outcome, entity: kind.table, id: id, key: keyText, staffNo: staffNo, file: file, line: row.line)
         }
         return outcome

@@ -40,17 +40,35 @@ extension Registry {
             return ImportOutcome(issues: issues, summaries: [], committed: false)
         }
 
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let timing = ProcessInfo.processInfo.environment["TEACHER_REGISTRY_TIMING"] == "1"
+        func mark(_ what: String) {
+            if timing { FileHandle.standardError.write(Data("timing: \(what) \(clock.now - t0)\n".utf8)) }
+        }
+        mark("decoded")
+        defer { mark("committed") }
         return try writer.write { db -> ImportOutcome in
             // Validation happens inside the write transaction so that the database cannot change
             // between the checks and the writes.
             let universe = try Universe(db, kinds: Set(decoded.map(\.source.kind.name)))
             var rowCounts: [Int] = []
+            // Rows are kept from the validation pass for the write pass while they are few enough
+            // (about 4 million cells); past that, they are read again rather than held in memory.
+            var kept: [[ParsedRow]?] = []
+            var keptCells = 0
+            let cellBudget = 4_000_000
             for (source, bytes, parser) in decoded {
                 var validator = Validator(universe: universe, file: source.fileName)
                 var count = 0
-                let failure = Registry.forEachRecord(bytes, parser: parser, issues: &issues, validatePartialRows: true) { row, _ in
+                var rows: [ParsedRow]? = []
+                let failure = Registry.forEachRecord(bytes, parser: parser, issues: &issues, validatePartialRows: true) { row, ok in
                     count += 1
                     validator.check(row)
+                    if ok, rows != nil {
+                        keptCells += row.values.count
+                        if keptCells <= cellBudget { rows!.append(row) } else { rows = nil }
+                    }
                     if count % 20_000 == 0 {
                         options.progress?(.init(phase: .validating, file: source.fileName, bytesDone: 0, bytesTotal: bytes.count))
                     }
@@ -60,6 +78,7 @@ extension Registry {
                 }
                 issues += validator.issues
                 rowCounts.append(count)
+                kept.append(rows)
                 if count == 0 && failure == nil {
                     issues.append(.init(severity: .warning, file: source.fileName, line: 1, column: nil,
                                         message: "has a header but no rows; nothing to import"))
@@ -70,6 +89,7 @@ extension Registry {
                 return ImportOutcome(issues: Registry.sorted(issues), summaries: [], committed: false)
             }
 
+            mark("validated")
             // Write.
             var summaries: [FileSummary] = []
             try db.inSavepoint { () -> Database.TransactionCompletion in
@@ -82,7 +102,11 @@ extension Registry {
                                         added: 0, updated: 0, unchanged: 0)
                     var done = 0
                     var writeError: Error?
-                    _ = Registry.forEachRecord(bytes, parser: parser, issues: &ignored) { row, _ in
+                    let each: ((ParsedRow, Bool) -> Void) -> Void = { body in
+                        if let rows = kept[index] { for r in rows { body(r, true) } }
+                        else { _ = Registry.forEachRecord(bytes, parser: parser, issues: &ignored, body) }
+                    }
+                    each { row, _ in
                         guard writeError == nil else { return }
                         do {
                             switch try w.write(row, file: source.fileName) {
@@ -103,6 +127,7 @@ extension Registry {
                 let changed = summaries.contains { $0.added + $0.updated > 0 }
                 return options.dryRun || !changed ? .rollback : .commit
             }
+            mark("written")
             return ImportOutcome(issues: Registry.sorted(issues), summaries: summaries, committed: !options.dryRun)
         }
     }
