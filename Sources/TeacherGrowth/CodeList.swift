@@ -104,6 +104,15 @@ public struct CodeLookup<Value: Hashable & Sendable & RawRepresentable>: Sendabl
 
 /// Text helpers shared by the domain and the importers.
 public enum Text {
+    /// Whether the text may start or end with white space (a cheap byte test; false means it cannot).
+    public static func mayNeedTrimming(_ s: String) -> Bool {
+        let u = s.utf8
+        guard let f = u.first else { return false }
+        let l = u[u.index(before: u.endIndex)]
+        // ASCII white space, or a lead/continuation byte that could belong to U+00A0, U+2000–U+3000.
+        return f <= 0x20 || l <= 0x20 || f == 0xC2 || f == 0xE2 || f == 0xE3 || l == 0x80 || l == 0xA0 || (l >= 0x80 && l <= 0x8B)
+    }
+
     /// Trims ASCII white space, the ideographic space and no-break spaces.
     public static func trimmed(_ s: some StringProtocol) -> String {
         // Fast path: the first and last bytes are printable ASCII, so there is nothing to trim.

@@ -173,13 +173,21 @@ extension Stage {
 }
 
 /// An approved, not voided training record, as the metrics see it: it counts whole, on its end date.
+/// Only two things about its kind and level matter to any metric, so only they are kept.
 public struct TrainingFact: Hashable, Sendable {
     public var endDate: CivilDate
     public var hours: Hours
-    public var kind: TrainingKind
-    public var level: TrainingLevel
+    /// Kind `induction` (新教师入职培训): out of the 360-hour count unless the policy says otherwise.
+    public var isInduction: Bool
+    /// Level national, municipal, prefecture or county (SPEC §3).
+    public var isCountyOrHigher: Bool
+
+    public init(endDate: CivilDate, hours: Hours, isInduction: Bool, isCountyOrHigher: Bool) {
+        self.endDate = endDate; self.hours = hours; self.isInduction = isInduction; self.isCountyOrHigher = isCountyOrHigher
+    }
+
     public init(endDate: CivilDate, hours: Hours, kind: TrainingKind = .general, level: TrainingLevel) {
-        self.endDate = endDate; self.hours = hours; self.kind = kind; self.level = level
+        self.init(endDate: endDate, hours: hours, isInduction: kind == .induction, isCountyOrHigher: level.isCountyOrHigher)
     }
 }
 

@@ -119,11 +119,14 @@ public struct FactReader {
                         expiresOn: d(r[5]), revokedOn: d(r[6]))
         }
         let training = try Group(db, """
-            SELECT staff_no, end_date, hours_tenths, kind, level FROM training t
+            SELECT staff_no, CAST(julianday(end_date) - 2440587.5 AS INTEGER), hours_tenths, kind = 'induction',
+                   level <> 'school' AND level <> 'other'
+            FROM training t
             WHERE status = 'approved' AND NOT EXISTS (SELECT 1 FROM training_voids v WHERE v.training_id = t.id)
             ORDER BY staff_no
             """) { r in
-            TrainingFact(endDate: d(r[1])!, hours: Hours(tenths: r[2]), kind: TrainingKind(rawValue: r[3])!, level: TrainingLevel(rawValue: r[4])!)
+            // The day number and the two flags come from SQL: no strings to build per record.
+            TrainingFact(endDate: CivilDate(dayNumber: r[1]), hours: Hours(tenths: r[2]), isInduction: r[3], isCountyOrHigher: r[4])
         }
         let rotations = try Group(db, "SELECT staff_no, from_school, to_school, kind, start_date, end_date FROM rotations ORDER BY staff_no") { r in
             Rotation(fromSchool: r[1], toSchool: r[2], kind: RotationKind(rawValue: r[3])!, start: d(r[4])!, end: d(r[5]))

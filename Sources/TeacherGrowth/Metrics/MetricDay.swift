@@ -29,8 +29,12 @@ public struct MetricDay: Sendable {
     public func isInYear(_ day: CivilDate) -> Bool { yearStart <= day && day <= date }
 
     func isPEOrArts(_ subject: String?) -> Bool {
-        guard let s = subject.map(Text.trimmed) else { return false }
-        return policy.peSubjects.contains(s) || policy.artsSubjects.contains(s)
+        guard let subject else { return false }
+        // Imports store trimmed cells; trim only what came in another way.
+        if policy.peSubjects.contains(subject) || policy.artsSubjects.contains(subject) { return true }
+        guard Text.mayNeedTrimming(subject) else { return false }
+        let t = Text.trimmed(subject)
+        return policy.peSubjects.contains(t) || policy.artsSubjects.contains(t)
     }
 }
 

@@ -26,6 +26,36 @@ public enum MetricKey: String, CaseIterable, Sendable, Codable, Hashable {
 
     public enum Kind: String, Sendable, Codable { case ratio, count }
 
+    /// The position in report order, for array-indexed tallies (hashing a String-backed enum hashes
+    /// its raw value, too slow for the per-person loop).
+    public var index: Int {
+        switch self {
+        case .certificate_rate: 0
+        case .training_360_rate: 1
+        case .county_training_3yr_rate: 2
+        case .primary_associate_rate: 3
+        case .junior_bachelor_rate: 4
+        case .private_above_required_new: 5
+        case .pe_arts_teachers: 6
+        case .pe_arts_added: 7
+        case .pe_arts_added_since_plan_start: 8
+        case .pe_arts_staffing_rate: 9
+        case .backbone_total: 10
+        case .backbone_new: 11
+        case .backbone_new_since_plan_start: 12
+        case .top_talent_total: 13
+        case .backbone_per_100_students: 14
+        case .exchange_rate: 15
+        case .backbone_share_of_exchanged: 16
+        case .backbone_exchange_rate: 17
+        case .master_studios: 18
+        case .studio_funding_rate: 19
+        case .class_head_studios: 20
+        case .skill_master_studios: 21
+        case .dual_qualified_rate: 22
+        }
+    }
+
     public var kind: Kind {
         switch self {
         case .certificate_rate, .training_360_rate, .county_training_3yr_rate, .primary_associate_rate,

@@ -17,11 +17,15 @@ public struct MetricTally: Sendable, Hashable {
 
     public init() {}
 
+    // `allCases` builds a new array on every use; these are built once.
+    static let types = SchoolType.allCases
+    static let areas = Area.allCases
+
     mutating func add(numerator n: Int, denominator d: Int, school: School?) {
         numerator += n
         denominator += d
-        let ti = school.map { SchoolType.allCases.firstIndex(of: $0.type)! } ?? SchoolType.allCases.count
-        let ai = school.map { Area.allCases.firstIndex(of: $0.area)! } ?? Area.allCases.count
+        let ti = school.map { MetricTally.types.firstIndex(of: $0.type)! } ?? MetricTally.types.count
+        let ai = school.map { MetricTally.areas.firstIndex(of: $0.area)! } ?? MetricTally.areas.count
         byType[ti].numerator += n
         byType[ti].denominator += d
         byArea[ai].numerator += n

@@ -47,24 +47,37 @@ public struct MetricsEngine: Sendable {
 /// The tallies of one day while people are fed in.
 struct DayAccumulator: Sendable {
     let day: MetricDay
-    var tallies: [MetricKey: MetricTally] = [:]
+    var tallies = [MetricTally](repeating: MetricTally(), count: MetricKey.allCases.count)
     /// Full-time PE and arts teachers per home school on D.
     var pePerSchool: [String: Int] = [:]
     var artsPerSchool: [String: Int] = [:]
 
     init(day: MetricDay) {
         self.day = day
-        for k in MetricKey.allCases { tallies[k] = MetricTally() }
+    }
+
+    /// One-entry cache: a person's metrics look up the same home school again and again.
+    private var lastCode: String?
+    private var lastSchool: School?
+
+    private mutating func school(_ code: String?) -> School? {
+        guard let code else { return nil }
+        if code == lastCode { return lastSchool }
+        lastCode = code
+        lastSchool = day.schools[code]
+        return lastSchool
     }
 
     private mutating func ratio(_ key: MetricKey, _ m: Membership?) {
         guard let m else { return }
-        tallies[key]!.add(numerator: m.inNumerator ? 1 : 0, denominator: 1, school: m.schoolCode.flatMap { day.schools[$0] })
+        let s = school(m.schoolCode)
+        tallies[key.index].add(numerator: m.inNumerator ? 1 : 0, denominator: 1, school: s)
     }
 
-    private mutating func count(_ key: MetricKey, _ yes: Bool, school: String?) {
+    private mutating func count(_ key: MetricKey, _ yes: Bool, school code: String?) {
         guard yes else { return }
-        tallies[key]!.add(numerator: 1, denominator: 0, school: school.flatMap { day.schools[$0] })
+        let s = school(code)
+        tallies[key.index].add(numerator: 1, denominator: 0, school: s)
     }
 
     mutating func add(_ t: TeacherFacts) {
@@ -87,7 +100,7 @@ struct DayAccumulator: Sendable {
         count(.backbone_new_since_plan_start, TeacherMetrics.backboneNewSincePlanStart(t, day), school: home)
         count(.top_talent_total, TeacherMetrics.topTalentTotal(t, day), school: home)
         if let school = TeacherMetrics.compulsoryBackboneSchool(t, day) {
-            tallies[.backbone_per_100_students]!.add(numerator: 100, denominator: 0, school: day.schools[school])
+            tallies[MetricKey.backbone_per_100_students.index].add(numerator: 100, denominator: 0, school: day.schools[school])
         }
         ratio(.exchange_rate, TeacherMetrics.exchangeRate(t, day))
         ratio(.backbone_share_of_exchanged, TeacherMetrics.backboneShareOfExchanged(t, day))
@@ -97,7 +110,7 @@ struct DayAccumulator: Sendable {
 
     /// Adds the school- and studio-level metrics.
     func finish(studios: [StudioFacts]) -> DayMetrics {
-        var out = tallies
+        var out = Dictionary(uniqueKeysWithValues: MetricKey.allCases.map { ($0, tallies[$0.index]) })
         for school in day.schools.values.sorted(by: { $0.code < $1.code }) where school.isOpen(on: day.date) {
             if let m = StudioMetrics.peArtsStaffingRate(school, pe: pePerSchool[school.code] ?? 0, arts: artsPerSchool[school.code] ?? 0) {
                 out[.pe_arts_staffing_rate]!.add(numerator: m ? 1 : 0, denominator: 1, school: school)

@@ -13,7 +13,7 @@ public enum TeacherMetrics {
     public static func cycleHours(_ t: TeacherFacts, _ day: MetricDay) -> Hours {
         var tenths = 0
         for r in t.training where r.endDate >= day.cycle.start && r.endDate <= day.date {
-            if r.kind == .induction && !day.policy.inductionCounts { continue }
+            if r.isInduction && !day.policy.inductionCounts { continue }
             tenths += r.hours.tenths
         }
         return Hours(tenths: tenths)
@@ -37,7 +37,9 @@ public enum TeacherMetrics {
 
     /// The latest end date ≤ D of an approved training of any kind of county-or-higher level.
     public static func lastCountyTraining(_ t: TeacherFacts, on d: CivilDate) -> CivilDate? {
-        t.training.lazy.filter { $0.level.isCountyOrHigher && $0.endDate <= d }.map(\.endDate).max()
+        var latest: CivilDate?
+        for r in t.training where r.isCountyOrHigher && r.endDate <= d && (latest.map { r.endDate > $0 } ?? true) { latest = r.endDate }
+        return latest
     }
 
     /// `county_training_3yr_rate`: an approved county-or-higher training (induction included) ending in
