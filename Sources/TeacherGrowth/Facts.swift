@@ -212,3 +212,13 @@ public struct StudioFacts: Hashable, Sendable {
         self.studio = studio; self.schoolCode = schoolCode; self.budgets = budgets
     }
 }
+
+/// A periodic registration (定期注册) of a certificate.
+public struct RegistrationFact: Hashable, Sendable {
+    public var number: String
+    public var registeredOn: CivilDate
+    public var result: RegistrationResult
+    public init(number: String, registeredOn: CivilDate, result: RegistrationResult) {
+        self.number = number; self.registeredOn = registeredOn; self.result = result
+    }
+}

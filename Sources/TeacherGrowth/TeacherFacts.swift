@@ -10,13 +10,18 @@ public struct TeacherFacts: Hashable, Sendable {
     /// Approved training records that are not voided (the only ones any metric counts).
     public var training: [TrainingFact]
     public var rotations: [Rotation]
+    /// Registrations of the person's certificates (read for the compliance view only).
+    public var registrations: [RegistrationFact]
+    /// Annual appraisals by year (read for the compliance view only).
+    public var appraisals: [Int: AppraisalResult]
 
     public init(staffNo: String, employment: Employment, assignments: [Assignment], degrees: [Degree] = [],
                 titles: [TitleRecord] = [], certificates: [Certificate] = [], designations: [Designation] = [],
-                training: [TrainingFact] = [], rotations: [Rotation] = []) {
+                training: [TrainingFact] = [], rotations: [Rotation] = [], registrations: [RegistrationFact] = [],
+                appraisals: [Int: AppraisalResult] = [:]) {
         self.staffNo = staffNo; self.employment = employment; self.timeline = AssignmentTimeline(assignments)
         self.degrees = degrees; self.titles = titles; self.certificates = certificates; self.designations = designations
-        self.training = training; self.rotations = rotations
+        self.training = training; self.rotations = rotations; self.registrations = registrations; self.appraisals = appraisals
     }
 
     public func isActive(on d: CivilDate) -> Bool { employment.isActive(on: d) }

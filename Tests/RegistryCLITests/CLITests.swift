@@ -162,3 +162,60 @@ struct CLITests {
         #expect(shipped == CodeListsJSON.render(), "regenerate with: swift run teacher-registry codes --format json > Seeds/code-lists.json")
     }
 }
+
+@Suite("Compliance and rotation commands")
+struct ViewCommandTests {
+    @Test func complianceJSONCarriesEverySpecField() throws {
+        let dir = try temporaryDirectory()
+        let db = dir.appendingPathComponent("r.sqlite").path
+        #expect(try Binary.run(["--db", db, "import-dir", countyFixture]).status == 0)
+        let r = try Binary.run(["--db", db, "compliance", "--as-of", "2023-12-31", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let teachers = json["teachers"] as! [[String: Any]]
+        #expect(teachers.count == 5)
+        for key in ["staff_no", "school_code", "cycle_hours", "required_hours", "on_track", "hours_needed", "hours_needed_per_year",
+                    "last_county_training_on", "county_training_due_on", "certificate_fits", "registration_due_on", "registration_outcome"] {
+            #expect(teachers.allSatisfy { $0.keys.contains(key) }, "\(key)")
+        }
+        let t1 = teachers.first { $0["staff_no"] as? String == "T0001" }!
+        #expect(t1["cycle_hours"] as? Double == 96.5)
+        #expect(t1["last_county_training_on"] as? String == "2022-06-30")
+        #expect(t1["county_training_due_on"] as? String == "2025-06-29")
+        #expect(t1["registration_due_on"] as? String == "2023-11-30")
+        let school = try Binary.run(["--db", db, "compliance", "--school", "S001", "--as-of", "2023-12-31", "--format", "json"])
+        let one = try JSONSerialization.jsonObject(with: Data(school.stdout.utf8)) as! [String: Any]
+        #expect((one["teachers"] as! [Any]).count == 1)
+        #expect(try Binary.run(["--db", db, "compliance", "--school", "NOPE"]).status == 1)
+        // On 2021-12-31 T0001 has nothing overdue; the registration falls due on 2023-11-30.
+        func listed(_ days: Int) throws -> [String] {
+            let r = try Binary.run(["--db", db, "compliance", "--as-of", "2021-12-31", "--due-within", "\(days)", "--format", "json"])
+            let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+            return (j["teachers"] as! [[String: Any]]).map { $0["staff_no"] as! String }
+        }
+        #expect(try !listed(0).contains("T0001"))
+        #expect(try !listed(698).contains("T0001"))
+        #expect(try listed(699).contains("T0001"))
+    }
+
+    @Test func rotationJSONMatchesTheReport() throws {
+        let dir = try temporaryDirectory()
+        let db = dir.appendingPathComponent("r.sqlite").path
+        #expect(try Binary.run(["--db", db, "import-dir", countyFixture]).status == 0)
+        for year in 2021...2025 {
+            let rot = try Binary.run(["--db", db, "rotation", "--year", "\(year)", "--format", "json"])
+            let rep = try Binary.run(["--db", db, "report", "--year", "\(year)", "--format", "json"])
+            #expect(rot.status == 0 && rep.status == 0)
+            let r = try JSONSerialization.jsonObject(with: Data(rot.stdout.utf8)) as! [String: Any]
+            let p = try JSONSerialization.jsonObject(with: Data(rep.stdout.utf8)) as! [String: Any]
+            let reportMetrics = Dictionary(uniqueKeysWithValues: (p["metrics"] as! [[String: Any]]).map { ($0["key"] as! String, $0) })
+            for m in r["metrics"] as! [[String: Any]] {
+                let key = m["key"] as! String
+                #expect(m["numerator"] as? Int == reportMetrics[key]?["numerator"] as? Int, "\(year) \(key)")
+                #expect(m["denominator"] as? Int == reportMetrics[key]?["denominator"] as? Int, "\(year) \(key)")
+            }
+            #expect((r["plan"] as? [String: Any])?["metric"] as? String == "backbone_share_of_exchanged")
+            #expect(r["candidates"] is [Any])
+        }
+    }
+}

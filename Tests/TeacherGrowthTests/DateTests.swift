@@ -1,7 +1,6 @@
 import Testing
 @testable import TeacherGrowth
 
-private func d(_ s: String) -> CivilDate { CivilDate(iso: s)! }
 
 @Suite("Calendar dates")
 struct CivilDateTests {

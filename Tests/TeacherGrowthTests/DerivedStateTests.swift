@@ -1,7 +1,6 @@
 import Testing
 @testable import TeacherGrowth
 
-private func d(_ s: String) -> CivilDate { CivilDate(iso: s)! }
 
 /// Each SPEC §3 rule at the day before, the day of and the day after each start and end date.
 @Suite("Derived state on a date (SPEC §3)")

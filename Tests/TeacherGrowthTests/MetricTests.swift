@@ -1,7 +1,7 @@
 import Testing
 @testable import TeacherGrowth
 
-private func d(_ s: String) -> CivilDate { CivilDate(iso: s)! }
+func d(_ s: String) -> CivilDate { CivilDate(iso: s)! }
 
 /// A small world built by hand; metrics are computed with the engine exactly as the store runs it.
 struct World {
@@ -34,7 +34,7 @@ struct World {
 }
 
 /// A full-time teacher at `school` since `from`.
-private func teacher(_ no: String, school: String = "P1", stage: Stage = .primary, hired: String = "2010-09-01",
+func teacher(_ no: String, school: String = "P1", stage: Stage = .primary, hired: String = "2010-09-01",
                      left: String? = nil, from: String? = nil, subject: String? = nil, course: CourseType? = nil,
                      degrees: [Degree] = [], certificates: [Certificate] = [], designations: [Designation] = [],
                      training: [TrainingFact] = [], rotations: [Rotation] = [], titles: [TitleRecord] = [],

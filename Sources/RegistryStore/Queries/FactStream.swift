@@ -93,8 +93,9 @@ public struct FactReader {
         }
     }
 
-    /// Calls `body` with each person's facts, in staff-number order.
-    public func forEachTeacher(_ body: (TeacherFacts) throws -> Void) throws {
+    /// Calls `body` with each person's facts, in staff-number order. With `registrations`, also
+    /// reads certificate registrations and appraisals (what the compliance view needs).
+    public func forEachTeacher(registrations withRegistrations: Bool = false, _ body: (TeacherFacts) throws -> Void) throws {
         let d = FactReader.date
         let assignments = try Group(db, """
             SELECT staff_no, school_code, from_date, to_date, post, stage, subject, course_type FROM assignments ORDER BY staff_no, from_date
@@ -131,6 +132,16 @@ public struct FactReader {
         let rotations = try Group(db, "SELECT staff_no, from_school, to_school, kind, start_date, end_date FROM rotations ORDER BY staff_no") { r in
             Rotation(fromSchool: r[1], toSchool: r[2], kind: RotationKind(rawValue: r[3])!, start: d(r[4])!, end: d(r[5]))
         }
+        let none = "WHERE 0"
+        let registrations = try Group(db, """
+            SELECT c.staff_no, r.number, r.registered_on, r.result FROM registrations r JOIN certificates c ON c.number = r.number
+            \(withRegistrations ? "" : none) ORDER BY c.staff_no
+            """) { r in
+            RegistrationFact(number: r[1], registeredOn: d(r[2])!, result: RegistrationResult(rawValue: r[3])!)
+        }
+        let appraisals = try Group(db, "SELECT staff_no, year, result FROM appraisals \(withRegistrations ? "" : none) ORDER BY staff_no") { r in
+            (r[1] as Int, AppraisalResult(rawValue: r[2])!)
+        }
         let people = try Row.fetchCursor(db, sql: "SELECT staff_no, hired_on, left_on, establishment FROM teachers ORDER BY staff_no")
         while let r = try people.next() {
             let staffNo: String = r[0]
@@ -138,7 +149,9 @@ public struct FactReader {
             try body(TeacherFacts(
                 staffNo: staffNo, employment: employment, assignments: try assignments.take(staffNo),
                 degrees: try degrees.take(staffNo), titles: try titles.take(staffNo), certificates: try certificates.take(staffNo),
-                designations: try designations.take(staffNo), training: try training.take(staffNo), rotations: try rotations.take(staffNo)))
+                designations: try designations.take(staffNo), training: try training.take(staffNo), rotations: try rotations.take(staffNo),
+                registrations: try registrations.take(staffNo),
+                appraisals: Dictionary(try appraisals.take(staffNo), uniquingKeysWith: { a, _ in a })))
         }
     }
 }
