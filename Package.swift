@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // Pure domain: value types, code lists, SPEC §3 rules. No I/O, no clock, no database.
@@ -30,11 +32,21 @@ let package = Package(
         .target(name: "DemoCounty", dependencies: ["TeacherGrowth"]),
         // Renders for people: aligned text tables, and (later) the report formats.
         .target(name: "GrowthReports", dependencies: ["TeacherGrowth"]),
+        // The HTTP server (Hummingbird 2): the only module that imports Hummingbird.
+        .target(
+            name: "RegistryHTTP",
+            dependencies: [
+                "TeacherGrowth", "RegistryStore", "GrowthReports",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The command line (swift-argument-parser), as a library so tests can run commands.
         .target(
             name: "RegistryCLI",
             dependencies: [
-                "TeacherGrowth", "RegistryStore", "GrowthReports", "DemoCounty",
+                "TeacherGrowth", "RegistryStore", "GrowthReports", "DemoCounty", "RegistryHTTP",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +61,11 @@ let package = Package(
             name: "GrowthReportsTests",
             dependencies: ["GrowthReports", "RegistryStore", "TeacherGrowth"],
             exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "RegistryHTTPTests",
+            dependencies: ["RegistryHTTP", "RegistryStore", "TeacherGrowth",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "RegistryStore", "TeacherGrowth", "DemoCounty"]),
     ],

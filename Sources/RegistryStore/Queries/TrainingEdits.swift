@@ -88,6 +88,29 @@ extension Registry {
         }
     }
 
+    /// Validates a training record like `addTraining` does, without writing; throws
+    /// `TrainingEditError.invalid` with every problem.
+    public func validateTraining(_ fields: [String: String]) throws {
+        let kind = ImportKind.training
+        let known = fields.filter { kind.columnNames.contains($0.key) }
+        let unknown = fields.keys.filter { !kind.columnNames.contains($0) }.sorted()
+            .map { FieldIssue(field: $0, message: "is not a training field (fields: \(kind.columnNames.joined(separator: ", ")))") }
+        let names = kind.columnNames.filter { known[$0] != nil }
+        var issues: [ImportIssue] = []
+        guard let parser = RowParser.make(kind: kind, file: "validate", header: CSVReader.Record(line: 0, fields: names), issues: &issues) else {
+            throw TrainingEditError.invalid(unknown + Registry.fieldIssues(issues.filter { $0.severity == .error }))
+        }
+        let (parsed, _) = parser.parsePartially(.init(line: 1, fields: names.map { known[$0]! }), issues: &issues)
+        let row = ParsedRow(kind: kind, line: 1, values: parsed!)
+        let checks = try writer.read { db -> [ImportIssue] in
+            var validator = Validator(universe: try Universe(db, kinds: ["training"]), file: "validate")
+            validator.check(row)
+            return validator.issues
+        }
+        let errors = unknown + Registry.fieldIssues((issues + checks).filter { $0.severity == .error })
+        if !errors.isEmpty { throw TrainingEditError.invalid(errors) }
+    }
+
     static func fieldIssues(_ issues: [ImportIssue]) -> [FieldIssue] {
         issues.map { FieldIssue(field: $0.column ?? "record", message: $0.message) }
     }

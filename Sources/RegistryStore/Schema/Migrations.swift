@@ -14,11 +14,26 @@ enum Migrations {
             // Facts about the database itself, e.g. that it holds the synthetic demo county.
             try db.execute(sql: "CREATE TABLE registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         }
+        m.registerMigration("v3-tokens") { db in
+            // HTTP credentials: only a SHA-256 hash of each secret is kept.
+            try db.execute(sql: """
+                CREATE TABLE tokens (
+                  id INTEGER PRIMARY KEY,
+                  name TEXT NOT NULL CHECK (length(name) > 0),
+                  role TEXT NOT NULL CHECK (role = 'county' OR role = 'principal' OR role = 'hr'),
+                  school_code TEXT REFERENCES schools(code),
+                  hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),
+                  created_at TEXT NOT NULL,
+                  revoked_at TEXT,
+                  CHECK ((role = 'principal') = (school_code IS NOT NULL))
+                );
+                """)
+        }
         return m
     }
 
     /// The schema version reported by `/health` and `teacher-registry --version`.
-    static let schemaVersion = 2
+    static let schemaVersion = 3
 
     /// `CHECK (c = 'a' OR c = 'b' …)`: an OR chain, because SQLite builds an ephemeral table for
     /// `IN (…)` on every row checked, which made bulk imports several times slower.

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import GrowthReports
+import Logging
+import RegistryHTTP
+import RegistryStore
+import TeacherGrowth
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP server: the report, the dashboard, compliance, rotation and HR logging (SPEC §10).",
+        discussion: "Loopback by default. Stops gracefully on Ctrl-C or SIGTERM. Tokens: `teacher-registry token create`.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var planOptions: PlanOptions
+    @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "The port to listen on.") var port: Int = 8080
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535.") }
+    }
+
+    func run() throws {
+        let plan = try planOptions.load()
+        let registry = try database.open()
+        var logger = Logger(label: "teacher-registry")
+        logger.logLevel = .info
+        let box = ErrorBox()
+        let done = DispatchSemaphore(value: 0)
+        let (host, port) = (self.host, self.port)
+        Console.error("teacher-registry serving \(database.resolvedPath) on http://\(host):\(port) (Ctrl-C to stop)")
+        Task {
+            do {
+                try await RegistryServer.run(registry: registry, plan: plan, host: host, port: port, logger: logger, today: { Today.date })
+            } catch {
+                box.set(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = box.get() {
+            throw UserError("The server stopped: \(error). Check that port \(port) is free (another server may be using it).")
+        }
+    }
+}
+
+/// Carries an error out of a Task.
+final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: Error?
+    func set(_ e: Error) { lock.lock(); error = e; lock.unlock() }
+    func get() -> Error? { lock.lock(); defer { lock.unlock() }; return error }
+}
+
+struct TokenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "HTTP credentials: create, list and revoke.",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a token; it is shown once and stored only as a hash.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "county, principal or hr.") var role: String
+        @Option(help: "The school of a principal's token.") var school: String?
+        @Option(help: "Who or what uses it (shown in token list).") var name: String
+
+        func validate() throws {
+            guard AccessToken.Role(rawValue: role) != nil else { throw ValidationError("--role must be county, principal or hr.") }
+        }
+
+        func run() throws {
+            let registry = try database.open()
+            do {
+                let (token, secret) = try registry.createToken(role: AccessToken.Role(rawValue: role)!, school: school, name: name, actor: Actor.current)
+                print(secret)
+                Console.error("Token \(token.id) (\(token.role.rawValue)\(token.schoolCode.map { ", school \($0)" } ?? "")) made. It is shown only this once: keep it safe.")
+            } catch let e as TokenError { throw UserError(e.description) }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+        @OptionGroup var database: DatabaseOptions
+        func run() throws {
+            var t = TextTable(headers: ["ID", "名称 name", "角色 role", "学校 school", "创建 created", "撤销 revoked"])
+            for x in try database.open().listTokens() {
+                t.add(["\(x.id)", x.name, x.role.rawValue, x.schoolCode ?? "", String(x.createdAt.prefix(19)), x.revokedAt.map { String($0.prefix(19)) } ?? ""])
+            }
+            print(t.render(), terminator: "")
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by its ID or name; it stops working at once.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The token's ID or name.") var token: String
+        func run() throws {
+            do {
+                let t = try database.open().revokeToken(token, actor: Actor.current)
+                print("Revoked token \(t.id) (\(t.name)).")
+            } catch let e as TokenError { throw UserError(e.description) }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import GrowthReports
+import Hummingbird
+import Logging
+import RegistryStore
+import TeacherGrowth
+
+/// The HTTP server of SPEC §10. `buildRouter` is what both `serve` and the tests wire.
+public enum RegistryServer {
+    /// Request bodies above this are refused with 413.
+    public static let maxBodyBytes = 64 * 1024
+
+    public static func buildRouter(registry: Registry, plan: Plan, logger: Logger,
+                                   today: @escaping @Sendable () -> CivilDate) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: AccessLogMiddleware(logger: logger))
+        let routes = Routes(registry: registry, plan: plan, cache: ResponseCache(), today: today)
+        router.get("/health") { _, _ in try routes.health() }
+        router.get("/") { request, _ in try await routes.dashboard(request) }
+        router.get("/reports/teacher-growth/:year") { request, context in
+            try await routes.report(request, year: context.parameters.get("year") ?? "")
+        }
+        router.get("/schools/:code/compliance") { request, context in
+            try await routes.compliance(request, school: context.parameters.get("code") ?? "")
+        }
+        router.get("/rotation/:year") { request, context in
+            try await routes.rotation(request, year: context.parameters.get("year") ?? "")
+        }
+        router.post("/training") { request, _ in try await routes.logTraining(request) }
+        return router
+    }
+
+    /// Runs until SIGTERM or SIGINT, then stops gracefully.
+    public static func run(registry: Registry, plan: Plan, host: String, port: Int, logger: Logger,
+                           today: @escaping @Sendable () -> CivilDate) async throws {
+        let router = buildRouter(registry: registry, plan: plan, logger: logger, today: today)
+        let app = Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+            configuration: .init(address: .hostname(host, port: port), serverName: "teacher-registry"),
+            logger: logger)
+        try await app.runService()
+    }
+}
+
+/// The handlers; each returns a `Response` or throws an `APIError`.
+struct Routes: Sendable {
+    let registry: Registry
+    let plan: Plan
+    let cache: ResponseCache
+    let today: @Sendable () -> CivilDate
+
+    // MARK: helpers
+
+    static func response(_ body: String, contentType: String, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) -> Response {
+        var headers = extra
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static let json = "application/json; charset=utf-8"
+
+    /// Runs blocking database work off the server's event loops.
+    func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async { c.resume(with: Result { try work() }) }
+        }
+    }
+
+    func year(_ text: String) throws -> Int {
+        guard !text.isEmpty, text.utf8.count <= 4, text.allSatisfy(\.isASCII), let y = Int(text), (1990...2100).contains(y), String(y) == text else {
+            throw APIError.badRequest("The year must be a whole number from 1990 to 2100, such as 2025.")
+        }
+        return y
+    }
+
+    func date(_ request: Request, _ name: String) throws -> CivilDate? {
+        guard let raw = request.uri.queryParameters[name[...]] else { return nil }
+        guard let d = CivilDate(iso: raw) else { throw APIError.badRequest("\(name) must be a date written YYYY-MM-DD.") }
+        return d
+    }
+
+    func language(_ request: Request) throws -> Language {
+        guard let raw = request.uri.queryParameters["lang"] else { return .zh }
+        guard let l = Language(rawValue: String(raw)) else { throw APIError.badRequest("lang must be zh or en.") }
+        return l
+    }
+
+    func token(_ request: Request) async throws -> AccessToken {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw APIError.unauthorized }
+        let secret = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        let store = self.registry
+        guard let token = try await blocking({ try store.authenticate(secret) }) else { throw APIError.unauthorized }
+        return token
+    }
+
+    enum Format: String { case json, html, csv, markdown }
+
+    func format(_ request: Request, allowed: [Format], default d: Format) throws -> Format {
+        if let raw = request.uri.queryParameters["format"] {
+            guard let f = Format(rawValue: String(raw)), allowed.contains(f) else {
+                throw APIError.badRequest("format must be one of: \(allowed.map(\.rawValue).joined(separator: ", ")).")
+            }
+            return f
+        }
+        let accept = request.headers[.accept] ?? ""
+        for (type, f) in [("text/html", Format.html), ("text/csv", .csv), ("text/markdown", .markdown), ("application/json", .json)]
+        where accept.contains(type) && allowed.contains(f) {
+            return f
+        }
+        return d
+    }
+
+    static func contentType(_ f: Format) -> String {
+        switch f {
+        case .json: json
+        case .html: "text/html; charset=utf-8"
+        case .csv: "text/csv; charset=utf-8"
+        case .markdown: "text/markdown; charset=utf-8"
+        }
+    }
+
+    // MARK: routes
+
+    func health() throws -> Response {
+        Routes.response("{\"status\":\"ok\",\"schema_version\":\(Registry.schemaVersion)}\n", contentType: Routes.json)
+    }
+
+    /// The latest year to show: the latest year with data, but not a future one.
+    func latestYear() throws -> Int {
+        let now = today().year
+        return min(try registry.latestFactYear() ?? min(now, plan.lastYear), now)
+    }
+
+    func cached(_ key: String, render: @escaping @Sendable () throws -> (String, String)) async throws -> Response {
+        let store = self.registry
+        let version = try await blocking { try store.dataVersion() }
+        if let hit = cache.get(key, version: version) { return Routes.response(hit.body, contentType: hit.contentType) }
+        let (body, type) = try await blocking(render)
+        cache.put(key, .init(version: version, body: body, contentType: type))
+        return Routes.response(body, contentType: type)
+    }
+
+    func report(_ request: Request, year text: String) async throws -> Response {
+        let y = try year(text)
+        let asOf = try date(request, "as_of")
+        if let asOf, asOf.year != y { throw APIError.badRequest("as_of \(asOf) is not in \(y); give a date from \(y)-01-01 to \(y)-12-31.") }
+        let f = try format(request, allowed: [.json, .html, .csv, .markdown], default: .json)
+        let lang = try language(request)
+        let key = "report|\(y)|\(asOf?.description ?? "")|\(f.rawValue)|\(lang.rawValue)"
+        let registry = self.registry, plan = self.plan
+        let links = f == .html ? dashboardLinks(year: y, language: lang, home: false) : nil
+        return try await cached(key) {
+            let r = try registry.growthReport(plan: plan, year: y, asOf: asOf)
+            let body: String = switch f {
+            case .json: JSONReport.render(r, language: lang)
+            case .html: HTMLReport.render(r, language: lang, links: links)
+            case .csv: CSVReport.render(r, language: lang)
+            case .markdown: MarkdownReport.render(r, language: lang)
+            }
+            return (body, Routes.contentType(f))
+        }
+    }
+
+    func dashboardLinks(year: Int, language: Language, home: Bool) -> HTMLReport.Links {
+        var years = Array(plan.years)
+        if !years.contains(year) { years.append(year); years.sort() }
+        let l = language.rawValue
+        return HTMLReport.Links(
+            years: years.map { ($0, "/reports/teacher-growth/\($0)?format=html&lang=\(l)") },
+            formats: [("JSON", "/reports/teacher-growth/\(year)?format=json&lang=\(l)"),
+                      ("CSV", "/reports/teacher-growth/\(year)?format=csv&lang=\(l)"),
+                      ("Markdown", "/reports/teacher-growth/\(year)?format=markdown&lang=\(l)")],
+            languages: [("中文", home ? "/?lang=zh" : "/reports/teacher-growth/\(year)?format=html&lang=zh"),
+                        ("English", home ? "/?lang=en" : "/reports/teacher-growth/\(year)?format=html&lang=en")])
+    }
+
+    func dashboard(_ request: Request) async throws -> Response {
+        let lang = try language(request)
+        let routes = self
+        let y = try await blocking { try routes.latestYear() }
+        let links = dashboardLinks(year: y, language: lang, home: true)
+        let registry = self.registry, plan = self.plan
+        return try await cached("dashboard|\(y)|\(lang.rawValue)") {
+            let r = try registry.growthReport(plan: plan, year: y)
+            return (HTMLReport.render(r, language: lang, links: links), Routes.contentType(.html))
+        }
+    }
+
+    func compliance(_ request: Request, school: String) async throws -> Response {
+        let t = try await token(request)
+        if t.role == .principal && t.schoolCode != school {
+            throw APIError.forbidden("This token is for school \(t.schoolCode ?? ""); it cannot see another school's staff.")
+        }
+        let store = self.registry
+        guard school.utf8.count <= 64, try await blocking({ try store.schoolExists(school) }) else {
+            throw APIError.notFound("There is no school with this code.")
+        }
+        let asOf = try date(request, "as_of") ?? today()
+        var dueWithin: Int?
+        if let raw = request.uri.queryParameters["due_within"] {
+            guard let n = Int(String(raw)), (0...3650).contains(n) else { throw APIError.badRequest("due_within must be a number of days from 0 to 3650.") }
+            dueWithin = n
+        }
+        let f = try format(request, allowed: [.json, .csv], default: .json)
+        let registry = self.registry, plan = self.plan
+        let window = dueWithin
+        let body = try await blocking {
+            let v = try registry.complianceView(plan: plan, asOf: asOf, school: school, dueWithin: window)
+            return f == .csv ? ComplianceRendering.csv(v) : ComplianceRendering.json(v, school: school)
+        }
+        return Routes.response(body, contentType: Routes.contentType(f))
+    }
+
+    func rotation(_ request: Request, year text: String) async throws -> Response {
+        let t = try await token(request)
+        guard t.role == .county else { throw APIError.forbidden("The rotation review needs a county token.") }
+        let y = try year(text)
+        let asOf = try date(request, "as_of")
+        if let asOf, asOf.year != y { throw APIError.badRequest("as_of \(asOf) is not in \(y).") }
+        let lang = try language(request)
+        let registry = self.registry, plan = self.plan
+        return try await cached("rotation|\(y)|\(asOf?.description ?? "")|\(lang.rawValue)") {
+            let v = try registry.rotationView(plan: plan, year: y, asOf: asOf)
+            return (RotationRendering.json(v, plan: plan, language: lang), Routes.json)
+        }
+    }
+
+    func logTraining(_ request: Request) async throws -> Response {
+        let t = try await token(request)
+        guard t.role == .hr else { throw APIError.forbidden("Logging training needs an hr token.") }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: RegistryServer.maxBodyBytes)
+        } catch {
+            throw APIError(status: .contentTooLarge, message: "The body is larger than \(RegistryServer.maxBodyBytes / 1024) KiB; send one training record per request.")
+        }
+        let data = Data(buffer.readableBytesView)
+        guard let object = try? JSONDecoder().decode([String: JSONScalar].self, from: data) else {
+            throw APIError.badRequest("The body must be a JSON object of training fields, e.g. {\"staff_no\": \"T0001\", \"title\": \"…\", \"level\": \"county\", \"start_date\": \"2025-03-01\", \"end_date\": \"2025-03-03\", \"hours\": 24}.")
+        }
+        var fields: [String: String] = [:]
+        var problems: [(String, String)] = []
+        for (k, v) in object.sorted(by: { $0.key < $1.key }) {
+            switch v {
+            case .text(let s): fields[k] = s
+            case .number(let n): fields[k] = n
+            case .null: continue
+            case .other: problems.append((k, "must be a string or a number"))
+            }
+        }
+        let registry = self.registry
+        let actor = "token:\(t.id)"
+        let record = fields
+        do {
+            let typeProblems = problems
+            let result = try await blocking { () throws -> TrainingAddResult in
+                // Fields of the wrong JSON type are reported together with every other problem.
+                if !typeProblems.isEmpty {
+                    do { _ = try registry.validateTraining(record) } catch TrainingEditError.invalid(let more) { throw TrainingEditError.invalid(more) }
+                    throw TrainingEditError.invalid([])
+                }
+                return try registry.addTraining(record, actor: actor, command: "POST /training")
+            }
+            let body = "{\"id\":\(result.id),\"outcome\":\"\(result.outcome.rawValue)\",\"warnings\":[" +
+                result.warnings.map { JSONString.quote($0.description) }.joined(separator: ",") + "]}\n"
+            return Routes.response(body, contentType: Routes.json, status: result.outcome == .added ? .created : .ok)
+        } catch TrainingEditError.invalid(let issues) {
+            var byField: [(String, String)] = problems
+            for i in issues {
+                if let idx = byField.firstIndex(where: { $0.0 == i.field }) { byField[idx].1 += "; " + i.message }
+                else { byField.append((i.field, i.message)) }
+            }
+            throw APIError(status: .unprocessableContent, message: "The training record was not saved.", fields: byField)
+        }
+    }
+}
+
+/// A JSON value of a request body: text and numbers are accepted as field values.
+enum JSONScalar: Decodable {
+    case text(String)
+    case number(String)
+    case null
+    case other
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null; return }
+        if let s = try? c.decode(String.self) { self = .text(s); return }
+        if (try? c.decode(Bool.self)) != nil { self = .other; return }
+        if let i = try? c.decode(Int.self) { self = .number(String(i)); return }
+        if let d = try? c.decode(Double.self) { self = .number("\(d)"); return }
+        self = .other
+    }
+}

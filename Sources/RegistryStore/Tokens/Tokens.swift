@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+
+/// An HTTP credential (SPEC §8 `token`): shown once when made, stored only as a SHA-256 hash.
+public struct AccessToken: Sendable, Hashable {
+    public enum Role: String, Sendable, CaseIterable { case county, principal, hr }
+    public var id: Int64
+    public var name: String
+    public var role: Role
+    /// The school of a principal's token.
+    public var schoolCode: String?
+    public var createdAt: String
+    public var revokedAt: String?
+}
+
+public enum TokenError: Error, Equatable, CustomStringConvertible {
+    case principalNeedsSchool
+    case schoolOnlyForPrincipal
+    case unknownSchool(String)
+    case notFound(String)
+    case emptyName
+
+    public var description: String {
+        switch self {
+        case .principalNeedsSchool: "A principal's token needs --school CODE: it gives access to that school only."
+        case .schoolOnlyForPrincipal: "--school is only for a principal's token; county and hr tokens see every school."
+        case .unknownSchool(let c): "There is no school \(c); check the code with `teacher-registry export schools`."
+        case .notFound(let t): "There is no active token \(t); list them with `teacher-registry token list`."
+        case .emptyName: "Give the token a name with --name (who or what uses it)."
+        }
+    }
+}
+
+extension Registry {
+    static func tokenHash(_ secret: String) -> String { SHA256.hex(SHA256.hash(Array(secret.utf8))) }
+
+    /// Makes a token and returns it with its secret, the only time the secret is available.
+    public func createToken(role: AccessToken.Role, school: String?, name: String, actor: String) throws -> (AccessToken, String) {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { throw TokenError.emptyName }
+        if role == .principal && school == nil { throw TokenError.principalNeedsSchool }
+        if role != .principal && school != nil { throw TokenError.schoolOnlyForPrincipal }
+        var rng = SystemRandomNumberGenerator()
+        let secret = "trk_" + SHA256.hex((0..<24).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        let at = Registry.timestamp()
+        let id: Int64 = try writer.write { db in
+            if let school, try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM schools WHERE code = ?)", arguments: [school])! {
+                throw TokenError.unknownSchool(school)
+            }
+            try db.execute(sql: "INSERT INTO tokens (name, role, school_code, hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [name, role.rawValue, school, Registry.tokenHash(secret), at])
+            let id = db.lastInsertedRowID
+            let batch = try Registry.beginBatch(db, actor: actor, command: "token create", source: nil)
+            try db.execute(sql: "INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, detail) VALUES (?, 'add', 'tokens', ?, ?, ?)",
+                           arguments: [batch, id, String(id), role.rawValue])
+            return id
+        }
+        return (AccessToken(id: id, name: name, role: role, schoolCode: school, createdAt: at, revokedAt: nil), secret)
+    }
+
+    public func listTokens() throws -> [AccessToken] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, role, school_code, created_at, revoked_at FROM tokens ORDER BY id").map { r in
+                AccessToken(id: r[0], name: r[1], role: AccessToken.Role(rawValue: r[2])!, schoolCode: r[3], createdAt: r[4], revokedAt: r[5])
+            }
+        }
+    }
+
+    /// Revokes a token by its id or name.
+    public func revokeToken(_ idOrName: String, actor: String) throws -> AccessToken {
+        try writer.write { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT id, name, role, school_code, created_at FROM tokens
+                WHERE revoked_at IS NULL AND (CAST(id AS TEXT) = ? OR name = ?) ORDER BY id LIMIT 1
+                """, arguments: [idOrName, idOrName])
+            guard let row else { throw TokenError.notFound(idOrName) }
+            let at = Registry.timestamp()
+            try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ?", arguments: [at, row["id"] as Int64])
+            let batch = try Registry.beginBatch(db, actor: actor, command: "token revoke", source: nil)
+            try db.execute(sql: "INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key) VALUES (?, 'update', 'tokens', ?, ?)",
+                           arguments: [batch, row["id"] as Int64, String(row["id"] as Int64)])
+            return AccessToken(id: row[0], name: row[1], role: AccessToken.Role(rawValue: row[2])!, schoolCode: row[3], createdAt: row[4], revokedAt: at)
+        }
+    }
+
+    /// The active token whose secret this is, or nil. The lookup is by hash, so a guess that shares a
+    /// prefix with a real token is no faster or slower than any other; the match is then compared in
+    /// constant time.
+    public func authenticate(_ secret: String) throws -> AccessToken? {
+        guard secret.utf8.count <= 256 else { return nil }
+        let hash = Registry.tokenHash(secret)
+        return try writer.read { db in
+            guard let r = try Row.fetchOne(db, sql: """
+                SELECT id, name, role, school_code, created_at, hash FROM tokens WHERE hash = ? AND revoked_at IS NULL
+                """, arguments: [hash]) else { return nil }
+            guard Registry.constantTimeEqual(Array((r["hash"] as String).utf8), Array(hash.utf8)) else { return nil }
+            return AccessToken(id: r[0], name: r[1], role: AccessToken.Role(rawValue: r[2])!, schoolCode: r[3], createdAt: r[4], revokedAt: nil)
+        }
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var diff: UInt8 = 0
+        for i in a.indices { diff |= a[i] ^ b[i] }
+        return diff == 0
+    }
+
+    /// Changes whenever facts change (a new change batch), so caches know when to recompute.
+    public func dataVersion() throws -> Int64 {
+        try writer.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM change_batches")! }
+    }
+}
