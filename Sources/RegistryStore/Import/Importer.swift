@@ -49,6 +49,10 @@ extension Registry {
         mark("decoded")
         defer { mark("committed") }
         return try writer.write { db -> ImportOutcome in
+            // A bulk import touches index pages all over large tables: give this connection a page
+            // cache of up to 1 GiB while it runs (allocated only as pages are used), then shrink it.
+            try db.execute(sql: "PRAGMA cache_size = -1048576")
+            defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
             // Validation happens inside the write transaction so that the database cannot change
             // between the checks and the writes.
             let universe = try Universe(db, kinds: Set(decoded.map(\.source.kind.name)))
