@@ -167,3 +167,23 @@ struct TeacherRecordTests {
         #expect(t2.studios.contains { $0.code == "ST02" && $0.role == .host })
     }
 }
+
+@Suite("Export safety")
+struct FormulaTests {
+    @Test func formulasAreStoredAsGivenNeutralisedOnExportAndRestoredOnImport() throws {
+        let registry = try Fixture.loadedRegistry()
+        let evil = "=HYPERLINK(\"http://x\",\"点我\")"
+        let outcome = try registry.importFiles([Fixture.source("training",
+            "staff_no,title,level,start_date,end_date,hours,provider\nT0001,\"\(evil.replacingOccurrences(of: "\"", with: "\"\""))\",county,2025-01-01,2025-01-02,3,+86机构\n")])
+        #expect(outcome.errors.isEmpty)
+        let stored = try registry.writer.read { try String.fetchOne($0, sql: "SELECT title FROM training WHERE start_date = '2025-01-01'") }
+        #expect(stored == evil)
+        var csv = ""
+        try registry.export(ImportKind.named("training")!, format: .csv) { csv += $0 }
+        #expect(csv.contains("\"'=HYPERLINK("))
+        #expect(csv.contains(",'+86机构,"))
+        #expect(!csv.contains(",=HYPERLINK"))
+        let again = try registry.importFiles([ImportSource(kind: ImportKind.named("training")!, fileName: "training.csv", bytes: Array(csv.utf8))])
+        #expect(again.summaries.first?.updated == 0 && again.summaries.first?.added == 0)
+    }
+}

@@ -63,7 +63,7 @@ enum ExportCell {
             case .yesNo: return n == 1 ? "yes" : "no"
             default: return String(n)
             }
-        case .string(let s): return s
+        case .string(let s): return FormulaGuard.escape(s, kind)
         case .double(let d): return String(d)
         case .blob: return ""
         }
@@ -107,5 +107,22 @@ public enum JSONText {
             }
         }
         return out + "\""
+    }
+}
+
+/// Spreadsheet-formula safety for CSV exports: a text cell that Excel would run as a formula
+/// (`=`, `+`, `-`, `@`) is written with a leading `'`, and import removes that one `'` again, so
+/// export → import still round-trips exactly.
+enum FormulaGuard {
+    static let triggers: Set<Character> = ["=", "+", "-", "@"]
+
+    static func escape(_ s: String, _ kind: CellKind) -> String {
+        guard case .text = kind, let first = s.first, triggers.contains(first) else { return s }
+        return "'" + s
+    }
+
+    static func unescape(_ s: String) -> String {
+        guard s.hasPrefix("'"), let second = s.dropFirst().first, triggers.contains(second) else { return s }
+        return String(s.dropFirst())
     }
 }

@@ -115,7 +115,7 @@ enum CellParser {
     static func parse(_ cell: String, as kind: CellKind, column: String) -> Result<DatabaseValue, CellError> {
         switch kind {
         case .text:
-            return .success(cell.databaseValue)
+            return .success(FormulaGuard.unescape(cell).databaseValue)
         case .date:
             switch DateInput.parse(cell) {
             case .success(let d): return .success(d.description.databaseValue)

@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+
+extension Registry {
+    /// A consistent copy of the database at `destination` through SQLite's online backup, while
+    /// readers and writers go on. Written to a temporary file first and renamed, so a stopped backup
+    /// never leaves a half-written file under the destination's name.
+    public func backup(to destination: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: destination) {
+            throw RegistryError.invalid("\(destination) already exists; choose a new file name for the backup")
+        }
+        let temporary = destination + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        try? fm.removeItem(atPath: temporary)
+        do {
+            let target = try DatabaseQueue(path: temporary)
+            try writer.backup(to: target, pagesPerStep: 1024) { p in
+                progress?(p.completedPageCount, p.totalPageCount)
+            }
+            try target.close()
+            try fm.moveItem(atPath: temporary, toPath: destination)
+        } catch let e as RegistryError {
+            try? fm.removeItem(atPath: temporary)
+            throw e
+        } catch {
+            try? fm.removeItem(atPath: temporary)
+            throw RegistryError.invalid("The backup to \(destination) failed (\(error)); check that the folder exists and has room")
+        }
+    }
+
+    /// `PRAGMA integrity_check` of the database: "ok" when sound.
+    public func integrityCheck() throws -> String {
+        try writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+}
