@@ -191,3 +191,38 @@ struct ValidationRuleTests {
         #expect(!outcome.issues.map(\.description).joined().contains("500242198503121235"))
     }
 }
+
+/// Every file of Fixtures/bad-input (named KIND--RULE.csv) must fail with an error naming the file,
+/// and change nothing.
+@Suite("Bad-input corpus")
+struct BadInputCorpusTests {
+    static var directory: URL { Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("bad-input") }
+
+    static var files: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".csv") }.sorted()
+    }
+
+    @Test func theCorpusHasAtLeastFiftyFiles() { #expect(Self.files.count >= 50) }
+
+    @Test(arguments: files)
+    func rejects(_ name: String) throws {
+        let registry = try Fixture.loadedRegistry()
+        let before = try registry.dump()
+        let kind = try #require(ImportKind.named(String(name.split(separator: "-")[0].replacingOccurrences(of: "--", with: ""))))
+        let bytes = [UInt8](try Data(contentsOf: Self.directory.appendingPathComponent(name)))
+        let outcome = try registry.importFiles([ImportSource(kind: kind, fileName: name, bytes: bytes)])
+        #expect(!outcome.errors.isEmpty, "\(name) was accepted")
+        #expect(outcome.errors.allSatisfy { $0.description.hasPrefix("\(name):") })
+        #expect(!outcome.committed)
+        #expect(try registry.dump() == before, "\(name) changed the registry")
+    }
+
+    @Test func aHundredMegabyteFieldIsRefused() throws {
+        let registry = try Fixture.loadedRegistry()
+        var bytes = Array("staff_no,year,result\nT0001,2023,\"".utf8)
+        bytes += [UInt8](repeating: 0x61, count: 100 << 20)
+        bytes += Array("\"\n".utf8)
+        let outcome = try registry.importFiles([ImportSource(kind: ImportKind.named("appraisals")!, fileName: "huge.csv", bytes: bytes)])
+        #expect(outcome.errors.first?.description.contains("longer than") == true)
+    }
+}

@@ -74,7 +74,7 @@ public enum CSVReport {
 
     static func line(_ cells: [String]) -> String {
         cells.map { c in
-            c.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + c.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : c
+            c.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) ? "\"" + c.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : c
         }.joined(separator: ",") + "\r\n"
     }
 }

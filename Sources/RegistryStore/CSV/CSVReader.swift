@@ -118,8 +118,10 @@ struct CSVReader: Sequence {
 
 /// Writes RFC 4180 CSV.
 enum CSVWriter {
+    // Bytes, not Characters: "\r\n" is one Character in Swift and equals neither "\r" nor "\n"
+    // (the fuzz test found a field starting with CRLF written unquoted).
     static func escape(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        if s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return s
