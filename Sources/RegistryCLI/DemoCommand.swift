@@ -37,9 +37,12 @@ struct Demo: ParsableCommand {
             if try existing.demoDescription() == nil, try !existing.isEmpty() {
                 throw UserError("\(path) already holds real data; the demo needs its own database: add --db demo.sqlite.")
             }
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
-        let registry = try Registry(path: path)
+        // Built under a temporary name and renamed at the end: a stopped demo leaves the previous
+        // database as it was.
+        let building = path + ".building-\(ProcessInfo.processInfo.processIdentifier)"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
+        var registry: Registry? = try Registry(path: building)
         var sink = MemorySink()
         generator.generate(into: &sink) { done, total in Console.progress("demo: making \(done) of \(total) staff …") }
         let sources = DemoKind.allCases.map { kind in
@@ -48,17 +51,23 @@ struct Demo: ParsableCommand {
         let options = ImportOptions(actor: Actor.current, command: "demo", progress: { p in
             Console.progress("demo: \(p.phase == .validating ? "checking" : "writing") \(p.file) …")
         })
-        let outcome = try registry.importFiles(sources, options: options)
+        let outcome = try registry!.importFiles(sources, options: options)
         Console.endProgress()
         guard outcome.errors.isEmpty else {
             for e in outcome.errors.prefix(20) { Console.error(e.description) }
             throw UserError("The demo generator made invalid rows (\(outcome.errors.count) errors); this is a bug, please report it.")
         }
-        try registry.markAsDemo("scale \(scale), seed \(seed)")
-        let counts = try registry.rowCounts()
+        try registry!.markAsDemo("scale \(scale), seed \(seed)")
+        registry = nil  // closes the pool: SQLite checkpoints and removes the -wal file
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        guard rename(building, path) == 0 else {
+            throw UserError("Cannot move the demo database into place at \(path); check that the folder is writable.")
+        }
+        let built = try Registry(path: path)
+        let counts = try built.rowCounts()
         Console.error("Demo county in \(path): \(counts["schools"]!) schools, \(counts["teachers"]!) staff, \(counts["training"]!) training records (synthetic data).")
-        let year = try registry.latestFactYear() ?? generator.parameters.last_year
-        let report = try registry.growthReport(plan: .youyang, year: min(year, generator.parameters.last_year))
+        let year = try built.latestFactYear() ?? generator.parameters.last_year
+        let report = try built.growthReport(plan: .youyang, year: min(year, generator.parameters.last_year))
         print(TextReport.render(report, language: Language(rawValue: lang)!), terminator: "")
     }
 

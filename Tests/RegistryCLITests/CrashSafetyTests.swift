@@ -57,6 +57,50 @@ struct CrashSafetyTests {
         #expect(outcomes.contains("before"))
     }
 
+    /// Runs the binary and kills it after `delay` seconds (or lets it finish first).
+    static func killed(after delay: Double, _ args: [String]) throws {
+        let p = Process()
+        p.executableURL = try #require(Binary.url)
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        Thread.sleep(forTimeInterval: delay)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+    }
+
+    @Test func killedDemosLeaveThePreviousDatabase() throws {
+        let base = try temporaryDirectory()
+        let db = base.appendingPathComponent("demo.sqlite").path
+        #expect(try Binary.run(["--db", db, "demo", "--scale", "0.2", "--seed", "1"]).status == 0)
+        let first = try Registry(path: db).rowCounts()
+        for delay in [0.3, 1.0, 3.0] {
+            try Self.killed(after: delay, ["--db", db, "demo", "--scale", "0.2", "--seed", "2"])
+            let r = try Registry(path: db)
+            #expect(try r.integrityCheck() == "ok")
+            let now = try r.rowCounts()
+            // Either the seed-1 county untouched, or a complete seed-2 county.
+            #expect(now == first || (now["teachers"] == first["teachers"] && now["schools"] == first["schools"] && now["training"]! > 0),
+                    "killed after \(delay) s")
+        }
+    }
+
+    @Test func killedBackupsLeaveNoHalfFile() throws {
+        let csv = try Self.demoCSV()
+        let base = try temporaryDirectory()
+        let db = base.appendingPathComponent("live.sqlite").path
+        #expect(try Binary.run(["--db", db, "import-dir", csv.path]).status == 0)
+        for (i, delay) in [0.05, 0.2, 0.5].enumerated() {
+            let dest = base.appendingPathComponent("copy-\(i).sqlite").path
+            try Self.killed(after: delay, ["--db", db, "backup", dest])
+            if FileManager.default.fileExists(atPath: dest) {
+                #expect(try Registry(path: dest).integrityCheck() == "ok")
+                #expect(try Registry(path: dest).rowCounts()["training"] == (try Registry(path: db).rowCounts()["training"]))
+            }
+        }
+    }
+
     @Test func backupWhileWritingIsConsistent() throws {
         let csv = try Self.demoCSV()
         let base = try temporaryDirectory()
