@@ -231,3 +231,42 @@ struct TokenTests {
 }
 
 import GRDB
+
+@Suite("HTTP under concurrent writes")
+struct HTTPConcurrencyTests {
+    @Test func readsKeepSucceedingWhileWritersRun() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tr-http-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // A file database (WAL), so that reads and writes really overlap.
+        let registry = try Registry(path: dir.appendingPathComponent("r.sqlite").path)
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("RegistryStoreTests/Fixtures/county").path
+        #expect(try registry.importFiles(try Registry.sources(inDirectory: fixture).sources).errors.isEmpty)
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        let app = Application(router: RegistryServer.buildRouter(registry: registry, plan: .youyang, logger: logger,
+                                                                 today: { CivilDate(iso: "2025-12-31")! }), logger: logger)
+        let writer = Thread {
+            for i in 0..<40 {
+                _ = try? registry.addTraining(["staff_no": "T0005", "title": "并发\(i)", "level": "county", "start_date": "2025-03-01",
+                                               "end_date": "2025-03-02", "hours": "1"], actor: "test")
+            }
+        }
+        writer.start()
+        try await app.test(.router) { client in
+            var previous = -1
+            for _ in 0..<60 {
+                try await client.execute(uri: "/reports/teacher-growth/2025", method: .get) { (r: TestResponse) throws in
+                    #expect(r.status == .ok)
+                    let m = (try json(r.body)["metrics"] as! [[String: Any]]).first { $0["key"] as? String == "county_training_3yr_rate" }!
+                    let n = m["numerator"] as! Int
+                    // County training only grows as records are added: never a step back.
+                    #expect(n >= previous)
+                    previous = n
+                }
+            }
+        }
+        while !writer.isFinished { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try registry.rowCounts()["training"] == 45)
+    }
+}
