@@ -117,8 +117,5 @@ struct TrainingCommand: ParsableCommand {
 }
 
 enum CSVField {
-    static func escape(_ s: String) -> String {
-        s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
-            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    static func escape(_ s: String) -> String { CSVText.field(s) }
 }

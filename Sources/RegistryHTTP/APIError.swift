@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TeacherGrowth
 
 /// The server's one error type: a status and a sentence (and, for 422, a message per field),
 /// always as JSON. Any other error becomes a plain 500 with no detail.
@@ -28,22 +29,5 @@ struct APIError: Error, HTTPResponseError {
 }
 
 enum JSONString {
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONText.string(s) }
 }

@@ -72,9 +72,5 @@ public enum CSVReport {
         return out
     }
 
-    static func line(_ cells: [String]) -> String {
-        cells.map { c in
-            c.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) ? "\"" + c.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : c
-        }.joined(separator: ",") + "\r\n"
-    }
+    static func line(_ cells: [String]) -> String { CSVText.line(cells) }
 }

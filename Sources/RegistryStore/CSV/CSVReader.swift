@@ -1,3 +1,5 @@
+import TeacherGrowth
+
 /// An RFC 4180 reader over UTF-8 bytes: quoted fields with embedded commas, doubled quotes and
 /// line breaks; CRLF or LF line ends. Each record knows the line it starts on.
 struct CSVReader: Sequence {
@@ -116,16 +118,7 @@ struct CSVReader: Sequence {
     }
 }
 
-/// Writes RFC 4180 CSV.
+/// Writes RFC 4180 CSV (see `CSVText`).
 enum CSVWriter {
-    // Bytes, not Characters: "\r\n" is one Character in Swift and equals neither "\r" nor "\n"
-    // (the fuzz test found a field starting with CRLF written unquoted).
-    static func escape(_ s: String) -> String {
-        if s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
-
-    static func line(_ fields: [String]) -> String { fields.map(escape).joined(separator: ",") + "\r\n" }
+    static func line(_ fields: [String]) -> String { CSVText.line(fields) }
 }

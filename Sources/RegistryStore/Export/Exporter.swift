@@ -86,30 +86,6 @@ enum ExportCell {
     }
 }
 
-/// Minimal JSON string escaping for hand-assembled output.
-public enum JSONText {
-    public static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
-}
-
 /// Spreadsheet-formula safety for CSV exports: a text cell that Excel would run as a formula
 /// (`=`, `+`, `-`, `@`) is written with a leading `'`, and import removes that one `'` again, so
 /// export → import still round-trips exactly.
