@@ -45,7 +45,8 @@ struct Demo: ParsableCommand {
         var registry: Registry? = try Registry(path: building)
         var sink = MemorySink()
         generator.generate(into: &sink) { done, total in Console.progress("demo: making \(done) of \(total) staff …") }
-        let sources = DemoKind.allCases.map { kind in
+        // Kinds the county has no rows of (possible at small scales) are left out: a header-only file is an error.
+        let sources = DemoKind.allCases.filter { sink.buffers[$0] != nil }.map { kind in
             ImportSource(kind: ImportKind.named(kind.rawValue)!, fileName: "\(kind.rawValue).csv", bytes: sink.bytes(kind))
         }
         let options = ImportOptions(actor: Actor.current, command: "demo", progress: { p in
@@ -97,6 +98,8 @@ struct MemorySink: DemoSink {
 struct FileSink: DemoSink {
     var handles: [DemoKind: FileHandle] = [:]
     var buffers: [DemoKind: [UInt8]] = [:]
+    var paths: [DemoKind: String] = [:]
+    var written: Set<DemoKind> = []
     var rows = 0
     var failure: Error?
 
@@ -109,11 +112,13 @@ struct FileSink: DemoSink {
             }
             h.seekToEndOfFile()
             handles[kind] = h
+            paths[kind] = path
         }
     }
 
     mutating func row(_ kind: DemoKind, _ cells: [String]) {
         rows += 1
+        written.insert(kind)
         buffers[kind, default: []].append(contentsOf: CSVRow.line(cells).utf8)
         if buffers[kind]!.count > 1 << 20 {
             handles[kind]!.write(Data(buffers[kind]!))
@@ -125,6 +130,8 @@ struct FileSink: DemoSink {
         for (kind, h) in handles {
             if let b = buffers[kind], !b.isEmpty { h.write(Data(b)) }
             try h.close()
+            // No rows of this kind: no file (import refuses header-only files).
+            if !written.contains(kind), let path = paths[kind] { try? FileManager.default.removeItem(atPath: path) }
         }
     }
 }

@@ -270,3 +270,50 @@ struct HTTPConcurrencyTests {
         #expect(try registry.rowCounts()["training"] == 45)
     }
 }
+
+@Suite("HTTP hostile input")
+struct HostileInputTests {
+    @Test(arguments: ["/schools/S001'%20OR%20'1'='1/compliance", "/schools/..%2F..%2Fetc%2Fpasswd/compliance",
+                      "/schools/%00/compliance", "/schools/" + String(repeating: "S", count: 5000) + "/compliance"])
+    func schoolCodesThatAreNotSchools(uri: String) async throws {
+        let f = try Fixture()
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: uri, method: .get, headers: bearer(f.county)) { (r: TestResponse) throws in
+                #expect(r.status == .notFound, "\(uri)")
+                #expect(!text(r.body).lowercased().contains("sql"))
+            }
+        }
+    }
+
+    @Test func oddRequestsGetPlainErrors() async throws {
+        let f = try Fixture()
+        try await f.app().test(.router) { client in
+            for uri in ["/../../etc/passwd", "/" + String(repeating: "a", count: 20_000), "/reports/teacher-growth/2025/../../../etc"] {
+                try await client.execute(uri: uri, method: .get) { (r: TestResponse) throws in
+                    #expect(r.status == .notFound || r.status == .badRequest, "\(uri.prefix(60))")
+                }
+            }
+            for header in ["Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer " + String(repeating: "x", count: 10_000), "bearer \(f.county)"] {
+                try await client.execute(uri: "/rotation/2025", method: .get, headers: [.authorization: header]) { (r: TestResponse) throws in
+                    #expect(r.status == .unauthorized)
+                }
+            }
+            // A real token with one character changed, at the start and at the end, gets nothing.
+            let t = f.county
+            let guesses: [String] = ["x" + String(t.dropFirst()), String(t.dropLast()) + (t.hasSuffix("0") ? "1" : "0")]
+            for guess in guesses {
+                try await client.execute(uri: "/rotation/2025", method: .get, headers: bearer(guess)) { (r: TestResponse) throws in
+                    #expect(r.status == .unauthorized)
+                }
+            }
+            try await client.execute(uri: "/training", method: .post, headers: bearer(f.hr), body: ByteBuffer(string: "[1,2,3]")) { (r: TestResponse) throws in
+                #expect(r.status == .badRequest)
+            }
+            try await client.execute(uri: "/training", method: .post, headers: bearer(f.hr),
+                                     body: ByteBuffer(string: #"{"staff_no":"T0001'; DROP TABLE training; --","title":"x","level":"county","start_date":"2025-01-01","end_date":"2025-01-02","hours":1}"#)) { (r: TestResponse) throws in
+                #expect(r.status == .unprocessableContent)
+            }
+        }
+        #expect(try f.registry.rowCounts()["training"] == 5)
+    }
+}

@@ -84,8 +84,8 @@ extension Registry {
                 rowCounts.append(count)
                 kept.append(rows)
                 if count == 0 && failure == nil {
-                    issues.append(.init(severity: .warning, file: source.fileName, line: 1, column: nil,
-                                        message: "has a header but no rows; nothing to import"))
+                    issues.append(.init(severity: .error, file: source.fileName, line: 1, column: nil,
+                                        message: "has a header but no rows; add the rows, or leave the file out"))
                 }
             }
             issues += Validator.overlapIssues(universe)
