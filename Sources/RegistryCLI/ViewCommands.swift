@@ -42,9 +42,7 @@ struct ComplianceCommand: ParsableCommand {
     func run() throws {
         let plan = try planOptions.load()
         let registry = try database.open()
-        if let school, try !registry.schoolExists(school) {
-            throw UserError("There is no school \(school); check the code (学校代码) with `teacher-registry export schools`.")
-        }
+        try SchoolCheck.exists(school, in: registry)
         let d = asOf.flatMap { try? DateInput.parse($0).get() } ?? Today.date
         let view = try registry.complianceView(plan: plan, asOf: d, school: school, dueWithin: dueWithin)
         let text: String = switch format {
@@ -83,9 +81,7 @@ struct RotationCommand: ParsableCommand {
     func run() throws {
         let plan = try planOptions.load()
         let registry = try database.open()
-        if let school, try !registry.schoolExists(school) {
-            throw UserError("There is no school \(school); check the code (学校代码) with `teacher-registry export schools`.")
-        }
+        try SchoolCheck.exists(school, in: registry)
         let d = asOf.flatMap { try? DateInput.parse($0).get() }
         let latest = try registry.latestFactYear() ?? Today.date.year
         let y = year ?? d?.year ?? min(latest, Today.date.year)
@@ -96,5 +92,14 @@ struct RotationCommand: ParsableCommand {
         case .text: RotationRendering.text(view, plan: plan, language: Language(rawValue: lang)!)
         }
         try Output.write(text, to: output)
+    }
+}
+
+enum SchoolCheck {
+    /// A user error when `--school` names no school.
+    static func exists(_ school: String?, in registry: Registry) throws {
+        if let school, try !registry.schoolExists(school) {
+            throw UserError("There is no school \(school); check the code (学校代码) with `teacher-registry export schools`.")
+        }
     }
 }

@@ -70,7 +70,7 @@ public struct CodeLookup<Value: Hashable & Sendable & RawRepresentable>: Sendabl
             forms += e.chinese.split(separator: "/").map(String.init)
             for f in forms {
                 exact[f] = e.value
-                normalised[CodeLookup.normalise(f)] = e.value
+                normalised[Text.fold(f)] = e.value
             }
         }
         self.exact = exact
@@ -82,12 +82,17 @@ public struct CodeLookup<Value: Hashable & Sendable & RawRepresentable>: Sendabl
         if let v = exact[text] { return v }
         let trimmed = Text.trimmed(text)
         if let v = exact[trimmed] { return v }
-        return normalised[CodeLookup.normalise(trimmed)]
+        return normalised[Text.fold(trimmed)]
     }
 
     func entry(_ value: Value) -> CodeEntry<Value> { byValue[value]! }
+}
 
-    static func normalise(_ s: String) -> String {
+/// Text helpers shared by the domain and the importers.
+public enum Text {
+    /// For comparing codes and headers: full-width brackets made half-width, spaces dropped,
+    /// lower-cased (`长期脱产研修（一个月以上）` ≡ `长期脱产研修(一个月以上)`).
+    public static func fold(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for ch in s.unicodeScalars {
@@ -100,10 +105,7 @@ public struct CodeLookup<Value: Hashable & Sendable & RawRepresentable>: Sendabl
         }
         return out.lowercased()
     }
-}
 
-/// Text helpers shared by the domain and the importers.
-public enum Text {
     /// Whether the text may start or end with white space (a cheap byte test; false means it cannot).
     public static func mayNeedTrimming(_ s: String) -> Bool {
         let u = s.utf8

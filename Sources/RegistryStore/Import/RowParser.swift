@@ -42,9 +42,9 @@ struct RowParser {
 
     private static func match(_ name: String, in kind: ImportKind) -> Int? {
         let lower = name.lowercased()
-        let folded = CodeLookupFold.fold(name)
+        let folded = Text.fold(name)
         for (i, c) in kind.columns.enumerated() {
-            if c.name == lower || CodeLookupFold.fold(c.chinese) == folded || c.aliases.contains(name) { return i }
+            if c.name == lower || Text.fold(c.chinese) == folded || c.aliases.contains(name) { return i }
         }
         return nil
     }
@@ -91,22 +91,6 @@ struct RowParser {
             }
         }
         return (values, ok)
-    }
-}
-
-/// Header and code comparison: brackets folded, spaces dropped, lower-cased.
-enum CodeLookupFold {
-    static func fold(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "（": out.unicodeScalars.append("(")
-            case "）": out.unicodeScalars.append(")")
-            case " ", "\u{3000}": continue
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out.lowercased()
     }
 }
 
