@@ -27,9 +27,6 @@ enum Fixture {
 }
 
 extension Registry {
-    /// Row counts of every table including the change log: "unchanged in content".
-    func fingerprint() throws -> [String: Int] { try rowCounts() }
-
     /// Every row of every table as text, for byte-for-byte comparisons.
     func dump() throws -> String {
         try writer.read { db in
