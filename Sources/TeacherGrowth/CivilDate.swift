@@ -57,21 +57,29 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func lastDay(of year: Int) -> CivilDate { CivilDate(year: year, month: 12, day: 31)! }
 
     /// Parses the canonical `YYYY-MM-DD` form only (the database and JSON form).
-    public init?(iso text: some StringProtocol) {
-        let u = Array(text.utf8)
-        guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D,
-              let y = CivilDate.number(u[0..<4]), let m = CivilDate.number(u[5..<7]),
-              let d = CivilDate.number(u[8..<10]) else { return nil }
-        self.init(year: y, month: m, day: d)
+    public init?(iso text: String) {
+        // Straight over the bytes, no copies: an import parses millions of these.
+        let ymd = text.utf8.withContiguousStorageIfAvailable(CivilDate.isoParts)
+            ?? Array(text.utf8).withUnsafeBufferPointer(CivilDate.isoParts)
+        guard let ymd else { return nil }
+        self.init(year: ymd.0, month: ymd.1, day: ymd.2)
     }
 
-    static func number(_ bytes: ArraySlice<UInt8>) -> Int? {
-        var n = 0
-        for b in bytes {
-            guard b >= 0x30, b <= 0x39 else { return nil }
-            n = n * 10 + Int(b - 0x30)
+    public init?(iso text: some StringProtocol) { self.init(iso: String(text)) }
+
+    private static func isoParts(_ u: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
+        guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D else { return nil }
+        func digits(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                let b = u[i]
+                guard b >= 0x30, b <= 0x39 else { return nil }
+                n = n * 10 + Int(b &- 0x30)
+            }
+            return n
         }
-        return bytes.isEmpty ? nil : n
+        guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10) else { return nil }
+        return (y, m, d)
     }
 
     static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }

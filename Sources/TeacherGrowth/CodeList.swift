@@ -115,16 +115,29 @@ public enum Text {
         return f <= 0x20 || l <= 0x20 || f == 0xC2 || f == 0xE2 || f == 0xE3 || l == 0x80 || l == 0xA0 || (l >= 0x80 && l <= 0x8B)
     }
 
-    /// Trims ASCII white space, the ideographic space and no-break spaces.
-    public static func trimmed(_ s: some StringProtocol) -> String {
-        // Fast path: the first and last bytes are printable ASCII, so there is nothing to trim.
+    /// Trims white space at both ends: ASCII, the ideographic space (U+3000), no-break spaces
+    /// and the other Unicode spaces. Text with none is returned as it is, without a copy.
+    public static func trimmed(_ s: String) -> String {
+        // Fast path on the end bytes: a white-space scalar starts with an ASCII space or control,
+        // or one of the lead bytes C2, E1, E2, E3, and ends in an ASCII space or control, or one of a few
+        // continuation bytes.
         let u = s.utf8
-        guard let f = u.first else { return "" }
-        let l = u[u.index(u.endIndex, offsetBy: -1)]
-        if f > 0x20, f < 0x7F, l > 0x20, l < 0x7F { return String(s) }
-        let isSpace: (Character) -> Bool = { $0.isWhitespace }
-        guard let first = s.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = s.lastIndex(where: { !isSpace($0) })!
-        return String(s[first...last])
+        guard let f = u.first, let l = u.last else { return "" }
+        let mayStart = f <= 0x20 || f == 0xC2 || (f >= 0xE1 && f <= 0xE3)
+        let mayEnd = l <= 0x20 || (l >= 0x80 && l <= 0x8A) || l == 0x9F || l == 0xA0 || l == 0xA8 || l == 0xA9 || l == 0xAF
+        if !mayStart && !mayEnd { return s }
+        let scalars = s.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return "" }
+        if !isSpace(first) && !isSpace(last) { return s }
+        guard let a = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let b = scalars.lastIndex(where: { !isSpace($0) })!
+        return String(scalars[a...b])
+    }
+
+    public static func trimmed(_ s: Substring) -> String { trimmed(String(s)) }
+
+    private static func isSpace(_ u: Unicode.Scalar) -> Bool {
+        if u.value < 0x80 { return u.value == 0x20 || (u.value >= 0x09 && u.value <= 0x0D) }
+        return u.properties.isWhitespace
     }
 }

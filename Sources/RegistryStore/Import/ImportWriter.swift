@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import TeacherGrowth
 
 /// Upserts parsed rows on their natural keys and records each change in the change log.
@@ -7,19 +8,15 @@ struct ImportWriter {
 
     let db: Database
     let batchID: Int64
-    /// The highest id of each table when the transaction began: a returned id above it is a new row.
-    private var maxIDs: [String: Int64] = [:]
-    private var seenNew: [String: Set<Int64>] = [:]
 
     init(db: Database, batchID: Int64) throws {
         self.db = db
         self.batchID = batchID
-        for table in ImportKind.all.map(\.table) {
-            maxIDs[table] = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM \(table)")!
-        }
     }
 
-    /// `INSERT … ON CONFLICT(key) DO UPDATE SET … WHERE something differs RETURNING id`.
+    /// `INSERT … ON CONFLICT(key) DO UPDATE SET … WHERE something differs`. No `RETURNING`: SQLite
+    /// buffers returned rows in a temporary b-tree it opens and closes on every execution, which
+    /// cost more than the insert itself. What happened is read from the connection instead.
     static func upsertSQL(table: String, columns: [String], key: [String], partial: String?) -> String {
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ",")
         let nonKey = columns.filter { !key.contains($0) }
@@ -29,12 +26,27 @@ struct ImportWriter {
         return """
         INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))
         ON CONFLICT \(target) DO UPDATE SET \(set) WHERE \(differs)
-        RETURNING id
         """
     }
 
-    /// Prepared upserts by table and key variant, and the change-log insert: built once per import.
-    private var statements: [StatementKey: Statement] = [:]
+    static func insertSQL(table: String, columns: [String]) -> String {
+        "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ",")))"
+    }
+
+    /// `SELECT id … WHERE key = …`: whether the row exists already.
+    static func lookupSQL(table: String, key: [String], partial: String?) -> String {
+        let conditions = key.map { "\($0) = ?" } + (partial.map { [$0] } ?? [])
+        return "SELECT id FROM \(table) WHERE \(conditions.joined(separator: " AND "))"
+    }
+
+    /// Prepared inserts, upserts and look-ups by table and key variant: built once per import.
+    private var statements: [StatementKey: Prepared] = [:]
+
+    private struct Prepared {
+        var insert: Statement
+        var upsert: Statement
+        var lookup: Statement
+    }
 
     private struct StatementKey: Hashable {
         var table: String
@@ -42,36 +54,94 @@ struct ImportWriter {
         var keyCount: Int
         var columnCount: Int
     }
-    private var logStatement: Statement?
 
     private mutating func upsert(table: String, columns: [String], values: [DatabaseValue], key: [String],
                                  partial: String? = nil) throws -> (Outcome, Int64?) {
         // Each variant of a table's upsert differs in its key or its column count.
         let cacheKey = StatementKey(table: table, firstKey: key[0], keyCount: key.count, columnCount: columns.count)
-        let statement: Statement
-        if let s = statements[cacheKey] { statement = s } else {
-            statement = try db.makeStatement(sql: ImportWriter.upsertSQL(table: table, columns: columns, key: key, partial: partial))
-            statements[cacheKey] = statement
+        let prepared: Prepared
+        if let s = statements[cacheKey] { prepared = s } else {
+            prepared = Prepared(
+                insert: try db.makeStatement(sql: ImportWriter.insertSQL(table: table, columns: columns)),
+                upsert: try db.makeStatement(sql: ImportWriter.upsertSQL(table: table, columns: columns, key: key, partial: partial)),
+                lookup: try db.makeStatement(sql: ImportWriter.lookupSQL(table: table, key: key, partial: partial)))
+            statements[cacheKey] = prepared
         }
-        guard let id = try RawStatement.run(statement, values, in: db) else {
-            return (.unchanged, nil)
+        let keyValues = key.map { k in values[columns.firstIndex(of: k)!] }
+        let connection = db.sqliteConnection
+        // A new row (the common case of a bulk import) is a plain INSERT, which SQLite runs
+        // without the per-statement journal that an upsert needs.
+        guard let id = try RawStatement.run(prepared.lookup, keyValues, in: db) else {
+            _ = try RawStatement.run(prepared.insert, values, in: db)
+            return (.added, sqlite3_last_insert_rowid(connection))
         }
-        if id > maxIDs[table]!, seenNew[table, default: []].insert(id).inserted { return (.added, id) }
-        return (.updated, id)
+        _ = try RawStatement.run(prepared.upsert, values, in: db)
+        return sqlite3_changes(connection) > 0 ? (.updated, id) : (.unchanged, nil)
     }
 
-    private mutating func log(_ outcome: Outcome, entity: String, id: Int64, key: String, staffNo: String?, file: String, line: Int) throws {
+    /// Change-log entries not yet inserted, by action, table and file, in the order first seen.
+    /// Each is the fact's id and the input line packed into one integer (`id << 32 | line`); one
+    /// INSERT … SELECT over `json_each` then writes up to `logBatch` of them, taking the entry's
+    /// key and staff number from the fact row itself. (A statement per entry cost more than the
+    /// fact's own insert.)
+    private struct LogKey: Hashable {
+        var action: String
+        var table: String
+        var file: String
+    }
+    private var pendingLog: [LogKey: [Int64]] = [:]
+    private var pendingOrder: [LogKey] = []
+    private var logStatements: [String: Statement] = [:]
+    private static let logBatch = 4_096
+
+    private mutating func log(_ outcome: Outcome, table: String, id: Int64, file: String, line: Int) throws {
         guard outcome != .unchanged else { return }
-        if logStatement == nil {
-            logStatement = try db.makeStatement(sql: """
-                INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, staff_no, file, line)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+        guard id > 0, id < 1 << 31, line > 0, line < 1 << 32 else {
+            throw RegistryError.invalid("\(file):\(line): the registry cannot record this row in its change log (row id \(id)); split the file")
         }
-        // (Multi-row VALUES statements were tried here and were far slower through the C API.)
-        _ = try RawStatement.run(logStatement!, [batchID.databaseValue, (outcome == .added ? "add" : "update").databaseValue,
-                                                 entity.databaseValue, id.databaseValue, key.databaseValue, staffNo.databaseValue,
-                                                 file.databaseValue, line.databaseValue], in: db)
+        let key = LogKey(action: outcome == .added ? "add" : "update", table: table, file: file)
+        if pendingLog[key] == nil { pendingOrder.append(key) }
+        pendingLog[key, default: []].append(id << 32 | Int64(line))
+        if pendingLog[key]!.count >= ImportWriter.logBatch { try flushLog(key) }
+    }
+
+    private mutating func flushLog(_ key: LogKey) throws {
+        guard let entries = pendingLog[key], !entries.isEmpty else { return }
+        pendingLog[key] = []
+        let statement: Statement
+        if let s = logStatements[key.table] { statement = s } else {
+            statement = try db.makeStatement(sql: ImportWriter.logSQL(table: key.table))
+            logStatements[key.table] = statement
+        }
+        var json = "["
+        json.reserveCapacity(entries.count * 12)
+        for (i, e) in entries.enumerated() {
+            if i > 0 { json += "," }
+            json += String(e)
+        }
+        json += "]"
+        _ = try RawStatement.run(statement, [batchID.databaseValue, key.action.databaseValue, key.file.databaseValue,
+                                             json.databaseValue], in: db)
+    }
+
+    /// The change-log insert for one table: the entry key is the natural key (or `ref` when the
+    /// row has one) joined with `|`, as `teacher show --history` prints it.
+    static func logSQL(table: String) -> String {
+        let kind = ImportKind.all.first { $0.table == table }!
+        let natural = kind.naturalKey.map { "t.\($0)" }.joined(separator: " || '|' || ")
+        let entityKey = kind.keyedByRefWhenPresent ? "CASE WHEN t.ref IS NOT NULL THEN t.ref ELSE \(natural) END" : natural
+        let staffNo = kind.dbColumns.contains("staff_no") ? "t.staff_no" : "NULL"
+        return """
+            INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, staff_no, file, line)
+            SELECT ?1, ?2, '\(table)', t.id, \(entityKey), \(staffNo), ?3, e.value & 4294967295
+            FROM json_each(?4) AS e JOIN \(table) AS t ON t.id = e.value >> 32
+            """
+    }
+
+    /// Writes the change-log entries still pending. Call once after the last `write`, before the
+    /// transaction ends.
+    mutating func finish() throws {
+        for key in pendingOrder { try flushLog(key) }
     }
 
     /// Writes one row; returns what happened to it.
@@ -85,13 +155,7 @@ struct ImportWriter {
             if row.text("ref") != nil { key = ["ref"]; partial = "ref IS NOT NULL" } else { partial = "ref IS NULL" }
         }
         let (outcome, id) = try upsert(table: kind.table, columns: columns, values: row.values, key: key, partial: partial)
-        if let id {
-            let keyText = key.map { k in row.values[kind.dbColumns.firstIndex(of: k)!] }
-                .map { String.fromDatabaseValue($0) ?? Int.fromDatabaseValue($0).map(String.init) ?? "" }
-                .joined(separator: "|")
-            let staffNo = kind.hasStaffNo ? row.text("staff_no") : nil
-            try log(outcome, entity: kind.table, id: id, key: keyText, staffNo: staffNo, file: file, line: row.line)
-        }
+        if let id { try log(outcome, table: kind.table, id: id, file: file, line: row.line) }
         return outcome
     }
 
@@ -99,7 +163,6 @@ struct ImportWriter {
     /// degree `education`, and the title `title` (when given).
     private mutating func writeTeacher(_ row: ParsedRow, file: String) throws -> Outcome {
         let no = row["staff_no"]
-        let staffNo = row.text("staff_no")!
         var results: [Outcome] = []
         let person = try upsert(
             table: "teachers",
@@ -109,7 +172,7 @@ struct ImportWriter {
                      row["establishment"], row["school_since"], row["education"], row["title"]],
             key: ["staff_no"])
         results.append(person.0)
-        if let id = person.1 { try log(person.0, entity: "teachers", id: id, key: staffNo, staffNo: staffNo, file: file, line: row.line) }
+        if let id = person.1 { try log(person.0, table: "teachers", id: id, file: file, line: row.line) }
 
         let assignment = try upsert(
             table: "assignments",
@@ -118,23 +181,21 @@ struct ImportWriter {
             key: ["staff_no", "from_date"])
         results.append(assignment.0)
         if let id = assignment.1 {
-            try log(assignment.0, entity: "assignments", id: id, key: "\(staffNo)|\(row.text("school_since")!)",
-                    staffNo: staffNo, file: file, line: row.line)
+            try log(assignment.0, table: "assignments", id: id, file: file, line: row.line)
         }
 
         let degree = try upsert(table: "degrees", columns: ["staff_no", "education", "obtained_on"],
                                 values: [no, row["education"], row["education_on"]], key: ["staff_no", "education"])
         results.append(degree.0)
         if let id = degree.1 {
-            try log(degree.0, entity: "degrees", id: id, key: "\(staffNo)|\(row.text("education")!)", staffNo: staffNo,
-                    file: file, line: row.line)
+            try log(degree.0, table: "degrees", id: id, file: file, line: row.line)
         }
 
-        if let title = row.text("title") {
+        if row.text("title") != nil {
             let t = try upsert(table: "titles", columns: ["staff_no", "title", "from_date"],
                                values: [no, row["title"], row["title_on"]], key: ["staff_no", "title"])
             results.append(t.0)
-            if let id = t.1 { try log(t.0, entity: "titles", id: id, key: "\(staffNo)|\(title)", staffNo: staffNo, file: file, line: row.line) }
+            if let id = t.1 { try log(t.0, table: "titles", id: id, file: file, line: row.line) }
         }
         if person.0 == .added { return .added }
         return results.contains(where: { $0 != .unchanged }) ? .updated : .unchanged

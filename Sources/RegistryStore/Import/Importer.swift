@@ -48,91 +48,109 @@ extension Registry {
         }
         mark("decoded")
         defer { mark("committed") }
-        return try writer.write { db -> ImportOutcome in
+        return try writer.writeWithoutTransaction { db -> ImportOutcome in
             // A bulk import touches index pages all over large tables: give this connection a page
             // cache of up to 1 GiB while it runs (allocated only as pages are used), then shrink it.
             try db.execute(sql: "PRAGMA cache_size = -1048576")
             defer { try? db.execute(sql: "PRAGMA cache_size = -65536") }
-            // Validation happens inside the write transaction so that the database cannot change
-            // between the checks and the writes.
-            let universe = try Universe(db, kinds: Set(decoded.map(\.source.kind.name)))
-            var rowCounts: [Int] = []
-            // Rows are kept from the validation pass for the write pass while they are few enough
-            // (about 4 million cells); past that, they are read again rather than held in memory.
-            var kept: [[ParsedRow]?] = []
-            var keptCells = 0
-            let cellBudget = 4_000_000
-            for (source, bytes, parser) in decoded {
-                var validator = Validator(universe: universe, file: source.fileName)
-                var count = 0
-                var rows: [ParsedRow]? = []
-                let failure = Registry.forEachRecord(bytes, parser: parser, issues: &issues, validatePartialRows: true) { row, ok in
-                    count += 1
-                    validator.check(row)
-                    if ok, rows != nil {
-                        keptCells += row.values.count
-                        if keptCells <= cellBudget { rows!.append(row) } else { rows = nil }
-                    }
-                    if count % 20_000 == 0 {
-                        options.progress?(.init(phase: .validating, file: source.fileName, bytesDone: 0, bytesTotal: bytes.count))
-                    }
-                }
-                if let failure {
-                    issues.append(.init(severity: .error, file: source.fileName, line: failure.line, column: nil, message: failure.message))
-                }
-                issues += validator.issues
-                rowCounts.append(count)
-                kept.append(rows)
-                if count == 0 && failure == nil {
-                    issues.append(.init(severity: .error, file: source.fileName, line: 1, column: nil,
-                                        message: "has a header but no rows; add the rows, or leave the file out"))
-                }
+            // One plain transaction, never a savepoint inside one: within a savepoint SQLite keeps a
+            // sub-journal of every page the import touches, and truncating it after each statement
+            // walks it from the start, which made large imports quadratic.
+            var outcome: ImportOutcome?
+            try db.inTransaction(.immediate) {
+                // Foreign keys are checked once, at commit, rather than after every statement
+                // (which made SQLite journal each statement's pages so that it could undo just
+                // that statement). Validation has already checked every reference; a violation
+                // would still fail the commit and leave the database as it was.
+                try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
+                outcome = try validateAndWrite()
+                // Commit only a real run that changed something: an import that changes nothing
+                // leaves no trace, not even an empty batch.
+                let changed = outcome!.summaries.contains { $0.added + $0.updated > 0 }
+                return outcome!.committed && changed ? .commit : .rollback
             }
-            issues += Validator.overlapIssues(universe)
-            if issues.contains(where: { $0.severity == .error }) {
-                return ImportOutcome(issues: Registry.sorted(issues), summaries: [], committed: false)
-            }
+            return outcome!
 
-            mark("validated")
-            // Write.
-            var summaries: [FileSummary] = []
-            try db.inSavepoint { () -> Database.TransactionCompletion in
-                let source = decoded.map(\.source.fileName).joined(separator: ", ")
-                let batch = try Registry.beginBatch(db, actor: options.actor, command: options.command, source: source)
-                var w = try ImportWriter(db: db, batchID: batch)
-                var ignored: [ImportIssue] = []
-                for (index, (source, bytes, parser)) in decoded.enumerated() {
-                    var s = FileSummary(kind: source.kind.name, file: source.fileName, rows: rowCounts[index],
-                                        added: 0, updated: 0, unchanged: 0)
-                    var done = 0
-                    var writeError: Error?
-                    let each: ((ParsedRow, Bool) -> Void) -> Void = { body in
-                        if let rows = kept[index] { for r in rows { body(r, true) } }
-                        else { _ = Registry.forEachRecord(bytes, parser: parser, issues: &ignored, body) }
-                    }
-                    each { row, _ in
-                        guard writeError == nil else { return }
-                        do {
-                            switch try w.write(row, file: source.fileName) {
-                            case .added: s.added += 1
-                            case .updated: s.updated += 1
-                            case .unchanged: s.unchanged += 1
-                            }
-                        } catch { writeError = error }
-                        done += 1
-                        if done % 20_000 == 0 {
-                            options.progress?(.init(phase: .writing, file: source.fileName, bytesDone: done, bytesTotal: rowCounts[index]))
+            func validateAndWrite() throws -> ImportOutcome {
+                // Validation happens inside the write transaction so that the database cannot change
+                // between the checks and the writes.
+                let universe = try Universe(db, kinds: Set(decoded.map(\.source.kind.name)))
+                var rowCounts: [Int] = []
+                // Rows are kept from the validation pass for the write pass while they are few enough
+                // (about 4 million cells); past that, they are read again rather than held in memory.
+                var kept: [[ParsedRow]?] = []
+                var keptCells = 0
+                let cellBudget = 4_000_000
+                for (source, bytes, parser) in decoded {
+                    var validator = Validator(universe: universe, file: source.fileName)
+                    var count = 0
+                    var rows: [ParsedRow]? = []
+                    let failure = Registry.forEachRecord(bytes, parser: parser, issues: &issues, validatePartialRows: true) { row, ok in
+                        count += 1
+                        validator.check(row)
+                        if ok, rows != nil {
+                            keptCells += row.values.count
+                            if keptCells <= cellBudget { rows!.append(row) } else { rows = nil }
+                        }
+                        if count % 20_000 == 0 {
+                            options.progress?(.init(phase: .validating, file: source.fileName, bytesDone: 0, bytesTotal: bytes.count))
                         }
                     }
-                    if let writeError { throw writeError }
-                    summaries.append(s)
+                    if let failure {
+                        issues.append(.init(severity: .error, file: source.fileName, line: failure.line, column: nil, message: failure.message))
+                    }
+                    issues += validator.issues
+                    rowCounts.append(count)
+                    kept.append(rows)
+                    if count == 0 && failure == nil {
+                        issues.append(.init(severity: .error, file: source.fileName, line: 1, column: nil,
+                                            message: "has a header but no rows; add the rows, or leave the file out"))
+                    }
                 }
-                // Nothing changed: leave no trace, not even an empty batch.
-                let changed = summaries.contains { $0.added + $0.updated > 0 }
-                return options.dryRun || !changed ? .rollback : .commit
+                issues += Validator.overlapIssues(universe)
+                if issues.contains(where: { $0.severity == .error }) {
+                    return ImportOutcome(issues: Registry.sorted(issues), summaries: [], committed: false)
+                }
+
+                mark("validated")
+                // Write.
+                var summaries: [FileSummary] = []
+                do {
+                    let source = decoded.map(\.source.fileName).joined(separator: ", ")
+                    let batch = try Registry.beginBatch(db, actor: options.actor, command: options.command, source: source)
+                    var w = try ImportWriter(db: db, batchID: batch)
+                    var ignored: [ImportIssue] = []
+                    for (index, (source, bytes, parser)) in decoded.enumerated() {
+                        var s = FileSummary(kind: source.kind.name, file: source.fileName, rows: rowCounts[index],
+                                            added: 0, updated: 0, unchanged: 0)
+                        var done = 0
+                        var writeError: Error?
+                        let each: ((ParsedRow, Bool) -> Void) -> Void = { body in
+                            if let rows = kept[index] { for r in rows { body(r, true) } }
+                            else { _ = Registry.forEachRecord(bytes, parser: parser, issues: &ignored, body) }
+                        }
+                        each { row, _ in
+                            guard writeError == nil else { return }
+                            do {
+                                switch try w.write(row, file: source.fileName) {
+                                case .added: s.added += 1
+                                case .updated: s.updated += 1
+                                case .unchanged: s.unchanged += 1
+                                }
+                            } catch { writeError = error }
+                            done += 1
+                            if done % 20_000 == 0 {
+                                options.progress?(.init(phase: .writing, file: source.fileName, bytesDone: done, bytesTotal: rowCounts[index]))
+                            }
+                        }
+                        if let writeError { throw writeError }
+                        summaries.append(s)
+                    }
+                    try w.finish()
+                }
+                mark("written")
+                return ImportOutcome(issues: Registry.sorted(issues), summaries: summaries, committed: !options.dryRun)
             }
-            mark("written")
-            return ImportOutcome(issues: Registry.sorted(issues), summaries: summaries, committed: !options.dryRun)
         }
     }
 

@@ -64,7 +64,7 @@ struct RowParser {
             return (nil, false)
         }
         var values = [DatabaseValue](repeating: .null, count: kind.columns.count)
-        var failed = [Bool](repeating: false, count: kind.columns.count)
+        var failed: UInt64 = 0   // a bit per column (kinds have fewer than 64)
         var ok = true
         for (c, column) in kind.columns.enumerated() {
             guard let f = fieldIndex[c] else { continue }
@@ -74,11 +74,11 @@ struct RowParser {
             case .success(let v): values[c] = v
             case .failure(let failure):
                 issues.append(.init(severity: .error, file: file, line: record.line, column: column.name, message: failure.message))
-                failed[c] = true
+                failed |= 1 << UInt64(c)
                 ok = false
             }
         }
-        for (c, column) in kind.columns.enumerated() where values[c].isNull && !failed[c] {
+        for (c, column) in kind.columns.enumerated() where values[c].isNull && failed & (1 << UInt64(c)) == 0 {
             switch column.fallback {
             case .none: break
             case .value(let v): values[c] = v.databaseValue
@@ -101,6 +101,10 @@ enum CellParser {
         case .text:
             return .success(FormulaGuard.unescape(cell).databaseValue)
         case .date:
+            // The canonical form is stored as it was written.
+            if cell.utf8.count == 10, let d = CivilDate(iso: cell), (1900...2100).contains(d.year) {
+                return .success(cell.databaseValue)
+            }
             switch DateInput.parse(cell) {
             case .success(let d): return .success(d.description.databaseValue)
             case .failure(let f): return .failure(CellError(f.description))

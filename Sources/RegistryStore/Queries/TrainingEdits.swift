@@ -75,6 +75,7 @@ extension Registry {
             let batch = try Registry.beginBatch(db, actor: actor, command: command, source: nil)
             var w = try ImportWriter(db: db, batchID: batch)
             let outcome = try w.write(row, file: command)
+            try w.finish()
             let id: Int64
             if let ref = row.text("ref") {
                 id = try Int64.fetchOne(db, sql: "SELECT id FROM training WHERE ref = ?", arguments: [ref])!
