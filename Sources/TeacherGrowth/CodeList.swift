@@ -107,25 +107,19 @@ public enum Text {
     }
 
     /// Whether the text may start or end with white space (a cheap byte test; false means it cannot).
+    /// A white-space scalar starts with an ASCII space or control, or one of the lead bytes C2, E1,
+    /// E2, E3, and ends in an ASCII space or control, or one of a few continuation bytes.
     public static func mayNeedTrimming(_ s: String) -> Bool {
         let u = s.utf8
-        guard let f = u.first else { return false }
-        let l = u[u.index(before: u.endIndex)]
-        // ASCII white space, or a lead/continuation byte that could belong to U+00A0, U+2000–U+3000.
-        return f <= 0x20 || l <= 0x20 || f == 0xC2 || f == 0xE2 || f == 0xE3 || l == 0x80 || l == 0xA0 || (l >= 0x80 && l <= 0x8B)
+        guard let f = u.first, let l = u.last else { return false }
+        return f <= 0x20 || f == 0xC2 || (f >= 0xE1 && f <= 0xE3)
+            || l <= 0x20 || (l >= 0x80 && l <= 0x8A) || l == 0x9F || l == 0xA0 || l == 0xA8 || l == 0xA9 || l == 0xAF
     }
 
     /// Trims white space at both ends: ASCII, the ideographic space (U+3000), no-break spaces
     /// and the other Unicode spaces. Text with none is returned as it is, without a copy.
     public static func trimmed(_ s: String) -> String {
-        // Fast path on the end bytes: a white-space scalar starts with an ASCII space or control,
-        // or one of the lead bytes C2, E1, E2, E3, and ends in an ASCII space or control, or one of a few
-        // continuation bytes.
-        let u = s.utf8
-        guard let f = u.first, let l = u.last else { return "" }
-        let mayStart = f <= 0x20 || f == 0xC2 || (f >= 0xE1 && f <= 0xE3)
-        let mayEnd = l <= 0x20 || (l >= 0x80 && l <= 0x8A) || l == 0x9F || l == 0xA0 || l == 0xA8 || l == 0xA9 || l == 0xAF
-        if !mayStart && !mayEnd { return s }
+        guard mayNeedTrimming(s) else { return s }
         let scalars = s.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return "" }
         if !isSpace(first) && !isSpace(last) { return s }

@@ -46,6 +46,8 @@ struct ImportWriter {
         var insert: Statement
         var upsert: Statement
         var lookup: Statement
+        /// Where the key columns are among the bound values.
+        var keyIndices: [Int]
     }
 
     private struct StatementKey: Hashable {
@@ -64,10 +66,11 @@ struct ImportWriter {
             prepared = Prepared(
                 insert: try db.makeStatement(sql: ImportWriter.insertSQL(table: table, columns: columns)),
                 upsert: try db.makeStatement(sql: ImportWriter.upsertSQL(table: table, columns: columns, key: key, partial: partial)),
-                lookup: try db.makeStatement(sql: ImportWriter.lookupSQL(table: table, key: key, partial: partial)))
+                lookup: try db.makeStatement(sql: ImportWriter.lookupSQL(table: table, key: key, partial: partial)),
+                keyIndices: key.map { columns.firstIndex(of: $0)! })
             statements[cacheKey] = prepared
         }
-        let keyValues = key.map { k in values[columns.firstIndex(of: k)!] }
+        let keyValues = prepared.keyIndices.map { values[$0] }
         let connection = db.sqliteConnection
         // A new row (the common case of a bulk import) is a plain INSERT, which SQLite runs
         // without the per-statement journal that an upsert needs.
@@ -130,7 +133,7 @@ struct ImportWriter {
         let kind = ImportKind.all.first { $0.table == table }!
         let natural = kind.naturalKey.map { "t.\($0)" }.joined(separator: " || '|' || ")
         let entityKey = kind.keyedByRefWhenPresent ? "CASE WHEN t.ref IS NOT NULL THEN t.ref ELSE \(natural) END" : natural
-        let staffNo = kind.dbColumns.contains("staff_no") ? "t.staff_no" : "NULL"
+        let staffNo = kind.hasStaffNo ? "t.staff_no" : "NULL"
         return """
             INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, staff_no, file, line)
             SELECT ?1, ?2, '\(table)', t.id, \(entityKey), \(staffNo), ?3, e.value & 4294967295

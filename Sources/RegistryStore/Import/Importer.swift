@@ -58,11 +58,6 @@ extension Registry {
             // walks it from the start, which made large imports quadratic.
             var outcome: ImportOutcome?
             try db.inTransaction(.immediate) {
-                // Foreign keys are checked once, at commit, rather than after every statement
-                // (which made SQLite journal each statement's pages so that it could undo just
-                // that statement). Validation has already checked every reference; a violation
-                // would still fail the commit and leave the database as it was.
-                try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
                 outcome = try validateAndWrite()
                 // Commit only a real run that changed something: an import that changes nothing
                 // leaves no trace, not even an empty batch.
