@@ -14,15 +14,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Pure domain: value types, code lists, SPEC §3 rules. No I/O, no clock, no database.
         .target(name: "TeacherGrowth"),
+        // Excel workbooks (.xlsx): read row by row as they are decompressed, and written.
+        .target(name: "Spreadsheets", dependencies: ["TeacherGrowth", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // SQLite through GRDB: migrations, records, import, export, queries.
         .target(
             name: "RegistryStore",
             dependencies: [
-                "TeacherGrowth",
+                "TeacherGrowth", "Spreadsheets",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The C API, for the bulk-import hot path (binding values without boxing them).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -31,7 +34,7 @@ let package = Package(
         // The synthetic demo county (teacher-registry demo, Tools/): deterministic per seed.
         .target(name: "DemoCounty", dependencies: ["TeacherGrowth"]),
         // Renders for people: aligned text tables, and (later) the report formats.
-        .target(name: "GrowthReports", dependencies: ["TeacherGrowth"]),
+        .target(name: "GrowthReports", dependencies: ["TeacherGrowth", "Spreadsheets"]),
         // The HTTP server (Hummingbird 2): the only module that imports Hummingbird.
         .target(
             name: "RegistryHTTP",

@@ -3,19 +3,23 @@ import RegistryStore
 
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a consistent copy of the database while it is in use (SQLite online backup).",
-        discussion: "Restore: stop the server, then copy the backup over the database file (and delete its -wal and -shm files).")
+        abstract: "在系统使用中备份数据库（一致的副本）Write a consistent copy of the database while it is in use.",
+        discussion: "恢复：停止服务，把备份文件复制为数据库文件，并删除其 -wal 和 -shm 文件。Restore: stop the server, then copy the backup over the database file (and delete its -wal and -shm files).")
 
     @OptionGroup var database: DatabaseOptions
-    @Argument(help: "The new file to write.") var destination: String
+    @OptionGroup var language: LanguageOption
+    @Argument(help: "备份文件（新文件名）The new file to write.") var destination: String
 
     func run() throws {
         let registry = try database.open()
-        try registry.backup(to: destination) { done, total in Console.progress("backup: \(done) of \(total) pages …") }
+        try registry.backup(to: destination) { done, total in Console.progress(CLI.say("正在备份：\(done) / \(total) 页……", "backup: \(done) of \(total) pages …")) }
         Console.endProgress()
         let copy = try Registry(path: destination)
         let check = try copy.integrityCheck()
-        guard check == "ok" else { throw UserError("The backup \(destination) fails its integrity check (\(check)); make it again.") }
-        print("Backed up \(database.resolvedPath) to \(destination) (integrity check: ok).")
+        guard check == "ok" else {
+            throw UserError("备份 \(destination) 未通过完整性检查；请重新备份", "The backup \(destination) fails its integrity check (\(check)); make it again.")
+        }
+        print(CLI.say("已把 \(database.resolvedPath) 备份到 \(destination)（完整性检查：通过）。",
+                      "Backed up \(database.resolvedPath) to \(destination) (integrity check: ok)."))
     }
 }

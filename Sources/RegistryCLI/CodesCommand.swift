@@ -26,8 +26,8 @@ struct Codes: ParsableCommand {
         for (i, l) in lists.enumerated() {
             if i > 0 { print("") }
             print(l.name)
-            var t = TextTable(headers: ["code", "national", "中文", "English"])
-            for r in l.rows { t.add([r.code, r.national ?? "", r.zh, r.en]) }
+            var t = TextTable(headers: ["code", "national", "中文", "English", "也可写作 also accepted"], maxColumnWidth: 40)
+            for r in l.rows { t.add([r.code, r.national ?? "", r.zh, r.en, r.aliases.joined(separator: "、")]) }
             print(t.render(indent: "  "), terminator: "")
         }
     }
@@ -40,7 +40,7 @@ public enum CodeListsJSON {
         out += lists.enumerated().map { i, l in
             var s = "    {\n      \"name\": \(quote(l.name)),\n      \"codes\": [\n"
             s += l.rows.map { r in
-                "        {\"code\": \(quote(r.code)), \"national\": \(r.national.map(quote) ?? "null"), \"zh\": \(quote(r.zh)), \"en\": \(quote(r.en))}"
+                "        {\"code\": \(quote(r.code)), \"national\": \(r.national.map(quote) ?? "null"), \"zh\": \(quote(r.zh)), \"en\": \(quote(r.en)), \"aliases\": [\(r.aliases.map(quote).joined(separator: ", "))]}"
             }.joined(separator: ",\n")
             s += "\n      ]\n    }"
             return s

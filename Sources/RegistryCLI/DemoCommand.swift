@@ -7,22 +7,23 @@ import TeacherGrowth
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build the synthetic demo county (Youyang's size by default) and print its latest report.",
+        abstract: "生成虚构的演示县（默认与酉阳同规模）并打印最近一年的报告 Build the synthetic demo county and print its latest report.",
         discussion: """
-        Every person and record is invented (staff numbers start with D); the same seed always builds the same
-        county. Parameters: Seeds/demo-county.json. With --csv-dir, writes the county as SPEC §5 CSV files instead.
+        所有人员和记录都是虚构的（工号以 D 开头）；同一个随机种子总是生成同一个县。已有数据库时须加 --replace 才会替换，
+        且不会替换正被其他程序（如运行中的 serve）打开的数据库。参数见 Seeds/demo-county.json；--csv-dir 则写出 CSV 文件。
+        Every record is invented; an existing database is replaced only with --replace, and never while another program has it open.
         """)
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "Size relative to Youyang (282 schools, 10,378 staff); e.g. 0.1, 10.") var scale: Double = 1
-    @Option(help: "The random seed; the same seed gives the same county.") var seed: UInt64 = 2025
-    @Option(name: .customLong("csv-dir"), help: "Write the county as CSV files into this folder instead of building a database.")
+    @OptionGroup var language: LanguageOption
+    @Option(help: "相对酉阳的规模（282 所学校、10,378 名教职工），如 0.1、10") var scale: Double = 1
+    @Option(help: "随机种子；同一种子生成同一个县") var seed: UInt64 = 2025
+    @Option(name: .customLong("csv-dir"), help: "把演示县写成 CSV 文件到此文件夹，而不建数据库")
     var csvDirectory: String?
-    @Option(help: "zh or en, for the report.") var lang: String = "zh"
+    @Flag(help: "替换已有的数据库文件（其中的数据会丢失）Replace an existing database file.") var replace = false
 
     func validate() throws {
-        guard scale > 0, scale <= 1000 else { throw ValidationError("--scale must be more than 0 and at most 1000.") }
-        guard Language(rawValue: lang) != nil else { throw ValidationError("--lang must be zh or en.") }
+        guard scale > 0, scale <= 1000 else { throw CLI.invalid("--scale 必须大于 0、不超过 1000", "--scale must be more than 0 and at most 1000.") }
     }
 
     func run() throws {
@@ -33,9 +34,13 @@ struct Demo: ParsableCommand {
         }
         let path = database.resolvedPath
         if FileManager.default.fileExists(atPath: path) {
-            let existing = try Registry(path: path)
-            if try existing.demoDescription() == nil, try !existing.isEmpty() {
-                throw UserError("\(path) already holds real data; the demo needs its own database: add --db demo.sqlite.")
+            guard replace else {
+                throw UserError("\(path) 已存在；演示数据不会覆盖已有的数据库。请用 --db demo.sqlite 另建一个，或确认要替换时加 --replace",
+                                "\(path) already exists; the demo does not overwrite a database. Use --db demo.sqlite for a new one, or add --replace to replace it.")
+            }
+            if DatabaseFileLocks.isOpenElsewhere(path) {
+                throw UserError("\(path) 正被其他程序（如运行中的 serve）打开，不能替换；请先停止该程序",
+                                "\(path) is open in another program (a running server?); stop it before replacing the database.")
             }
         }
         // Built under a temporary name and renamed at the end: a stopped demo leaves the previous
@@ -44,41 +49,52 @@ struct Demo: ParsableCommand {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
         var registry: Registry? = try Registry(path: building)
         var sink = MemorySink()
-        generator.generate(into: &sink) { done, total in Console.progress("demo: making \(done) of \(total) staff …") }
+        let zh = language.language == .zh
+        generator.generate(into: &sink) { done, total in
+            Console.progress(zh ? "演示：正在生成 \(done) / \(total) 名教职工……" : "demo: making \(done) of \(total) staff …")
+        }
         // Kinds the county has no rows of (possible at small scales) are left out: a header-only file is an error.
         let sources = DemoKind.allCases.filter { sink.buffers[$0] != nil }.map { kind in
             ImportSource(kind: ImportKind.named(kind.rawValue)!, fileName: "\(kind.rawValue).csv", bytes: sink.bytes(kind))
         }
         let options = ImportOptions(actor: Actor.current, command: "demo", progress: { p in
-            Console.progress("demo: \(p.phase == .validating ? "checking" : "writing") \(p.file) …")
+            Console.progress(zh ? "演示：正在\(p.phase == .validating ? "检查" : "写入") \(p.file)……" : "demo: \(p.phase == .validating ? "checking" : "writing") \(p.file) …")
         })
         let outcome = try registry!.importFiles(sources, options: options)
         Console.endProgress()
         guard outcome.errors.isEmpty else {
-            for e in outcome.errors.prefix(20) { Console.error(e.description) }
-            throw UserError("The demo generator made invalid rows (\(outcome.errors.count) errors); this is a bug, please report it.")
+            for e in outcome.errors.prefix(20) { Console.error(e.text(language.language)) }
+            throw UserError("演示数据生成器产生了无效的行（\(outcome.errors.count) 处错误）；这是系统缺陷，请报告",
+                            "The demo generator made invalid rows (\(outcome.errors.count) errors); this is a bug, please report it.")
         }
         try registry!.markAsDemo("scale \(scale), seed \(seed)")
         registry = nil  // closes the pool: SQLite checkpoints and removes the -wal file
+        if FileManager.default.fileExists(atPath: path) && DatabaseFileLocks.isOpenElsewhere(path) {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
+            throw UserError("\(path) 在生成期间被其他程序打开，未替换；请先停止该程序",
+                            "\(path) was opened by another program meanwhile and was not replaced; stop that program first.")
+        }
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         guard rename(building, path) == 0 else {
-            throw UserError("Cannot move the demo database into place at \(path); check that the folder is writable.")
+            throw UserError("无法把演示数据库放到 \(path)；请确认文件夹可写", "Cannot move the demo database into place at \(path); check that the folder is writable.")
         }
         let built = try Registry(path: path)
         let counts = try built.rowCounts()
-        Console.error("Demo county in \(path): \(counts["schools"]!) schools, \(counts["teachers"]!) staff, \(counts["training"]!) training records (synthetic data).")
+        Console.error(zh ? "演示县已写入 \(path)：\(counts["schools"]!) 所学校、\(counts["teachers"]!) 名教职工、\(counts["training"]!) 条培训记录（虚构数据）。"
+                         : "Demo county in \(path): \(counts["schools"]!) schools, \(counts["teachers"]!) staff, \(counts["training"]!) training records (synthetic data).")
         let year = try built.latestFactYear() ?? generator.parameters.last_year
         let report = try built.growthReport(plan: .youyang, year: min(year, generator.parameters.last_year))
-        print(TextReport.render(report, language: Language(rawValue: lang)!), terminator: "")
+        print(TextReport.render(report, language: language.language), terminator: "")
     }
 
     private func writeCSV(_ generator: DemoCountyGenerator, to dir: String) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var sink = try FileSink(directory: dir)
-        generator.generate(into: &sink) { done, total in Console.progress("demo: writing \(done) of \(total) staff …") }
+        generator.generate(into: &sink) { done, total in Console.progress(CLI.say("演示：正在写出 \(done) / \(total) 名教职工……", "demo: writing \(done) of \(total) staff …")) }
         try sink.close()
         Console.endProgress()
-        print("Wrote the demo county (scale \(scale), seed \(seed)) as CSV to \(dir): \(sink.rows) rows.")
+        print(CLI.say("已把演示县（规模 \(scale)，种子 \(seed)）以 CSV 写入 \(dir)：共 \(sink.rows) 行。",
+                      "Wrote the demo county (scale \(scale), seed \(seed)) as CSV to \(dir): \(sink.rows) rows."))
     }
 }
 
@@ -106,9 +122,10 @@ struct FileSink: DemoSink {
     init(directory: String) throws {
         for kind in DemoKind.allCases {
             let path = (directory as NSString).appendingPathComponent("\(kind.rawValue).csv")
-            guard FileManager.default.createFile(atPath: path, contents: Data((kind.header.joined(separator: ",") + "\n").utf8)),
+            guard FileManager.default.createFile(atPath: path, contents: Data((kind.header.joined(separator: ",") + "\n").utf8),
+                                                  attributes: [.posixPermissions: 0o600]),
                   let h = FileHandle(forWritingAtPath: path) else {
-                throw UserError("Cannot write \(path); check that the folder is writable.")
+                throw UserError("无法写入 \(path)；请确认文件夹可写", "Cannot write \(path); check that the folder is writable.")
             }
             h.seekToEndOfFile()
             handles[kind] = h

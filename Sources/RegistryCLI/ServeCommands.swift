@@ -17,7 +17,7 @@ struct Serve: ParsableCommand {
     @Option(help: "The port to listen on.") var port: Int = 8080
 
     func validate() throws {
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be from 1 to 65535.") }
+        guard (1...65535).contains(port) else { throw CLI.invalid("--port 必须在 1 至 65535 之间", "--port must be from 1 to 65535.") }
     }
 
     func run() throws {
@@ -39,7 +39,8 @@ struct Serve: ParsableCommand {
         }
         done.wait()
         if let error = box.get() {
-            throw UserError("The server stopped: \(error). Check that port \(port) is free (another server may be using it).")
+            throw UserError("服务已停止：端口 \(port) 可能已被占用（另一个服务在运行？）；请换一个端口或停止那个服务",
+                            "The server stopped: \(error). Check that port \(port) is free (another server may be using it).")
         }
     }
 }
@@ -65,7 +66,7 @@ struct TokenCommand: ParsableCommand {
         @Option(help: "Who or what uses it (shown in token list).") var name: String
 
         func validate() throws {
-            guard AccessToken.Role(rawValue: role) != nil else { throw ValidationError("--role must be county, principal or hr.") }
+            guard AccessToken.Role(rawValue: role) != nil else { throw CLI.invalid("--role 只能是 county（县教委）、principal（校长）或 hr（人事/师训）", "--role must be county, principal or hr.") }
         }
 
         func run() throws {
@@ -73,8 +74,9 @@ struct TokenCommand: ParsableCommand {
             do {
                 let (token, secret) = try registry.createToken(role: AccessToken.Role(rawValue: role)!, school: school, name: name, actor: Actor.current)
                 print(secret)
-                Console.error("Token \(token.id) (\(token.role.rawValue)\(token.schoolCode.map { ", school \($0)" } ?? "")) made. It is shown only this once: keep it safe.")
-            } catch let e as TokenError { throw UserError(e.description) }
+                Console.error(CLI.say("已创建令牌 \(token.id)（\(token.role.rawValue)\(token.schoolCode.map { "，学校 \($0)" } ?? "")）。令牌只显示这一次，请妥善保管。",
+                                      "Token \(token.id) (\(token.role.rawValue)\(token.schoolCode.map { ", school \($0)" } ?? "")) made. It is shown only this once: keep it safe."))
+            } catch let e as TokenError { throw UserError(e.message) }
         }
     }
 
@@ -84,7 +86,7 @@ struct TokenCommand: ParsableCommand {
         func run() throws {
             var t = TextTable(headers: ["ID", "名称 name", "角色 role", "学校 school", "创建 created", "撤销 revoked"])
             for x in try database.open().listTokens() {
-                t.add(["\(x.id)", x.name, x.role.rawValue, x.schoolCode ?? "", String(x.createdAt.prefix(19)), x.revokedAt.map { String($0.prefix(19)) } ?? ""])
+                t.add(["\(x.id)", x.name, x.role.rawValue, x.schoolCode ?? "", ChinaTime.display(x.createdAt), x.revokedAt.map { ChinaTime.display($0) } ?? ""])
             }
             print(t.render(), terminator: "")
         }
@@ -97,8 +99,8 @@ struct TokenCommand: ParsableCommand {
         func run() throws {
             do {
                 let t = try database.open().revokeToken(token, actor: Actor.current)
-                print("Revoked token \(t.id) (\(t.name)).")
-            } catch let e as TokenError { throw UserError(e.description) }
+                print(CLI.say("已撤销令牌 \(t.id)（\(t.name)）。", "Revoked token \(t.id) (\(t.name))."))
+            } catch let e as TokenError { throw UserError(e.message) }
         }
     }
 }

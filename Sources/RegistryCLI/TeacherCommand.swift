@@ -12,20 +12,17 @@ struct TeacherCommand: ParsableCommand {
             abstract: "Everything held about one person: assignments, degrees, titles, training by cycle, certificates and registrations, designations, rotations, studios, appraisals and the history of changes.")
 
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "The staff number (工号).") var staffNo: String
-        @Option(help: "zh or en.") var lang: String = "zh"
-        @Flag(help: "Also list every change recorded for this person.") var history = false
-
-        func validate() throws {
-            guard Language(rawValue: lang) != nil else { throw ValidationError("--lang must be zh or en.") }
-        }
+        @Argument(help: "工号 The staff number.") var staffNo: String
+        @OptionGroup var language: LanguageOption
+        @Flag(help: "同时列出此人的全部变更记录 Also list every change recorded for this person.") var history = false
 
         func run() throws {
             let registry = try database.open()
             guard let record = try registry.teacherRecord(staffNo: staffNo) else {
-                throw UserError("There is no staff number \(staffNo) in \(database.resolvedPath); check the number (工号) or import teachers.csv first.")
+                throw UserError("\(database.resolvedPath) 中没有工号 \(staffNo)；请核对工号，或先导入教师表",
+                                "There is no staff number \(staffNo) in \(database.resolvedPath); check the number (工号) or import teachers.csv first.")
             }
-            print(TeacherRecordText.render(record, language: Language(rawValue: lang)!, history: history), terminator: "")
+            print(TeacherRecordText.render(record, language: language.language, history: history), terminator: "")
         }
     }
 }
@@ -127,7 +124,7 @@ enum TeacherRecordText {
                                         t("来源", "Source")], maxColumnWidth: 32)
             for x in r.changes {
                 let source = x.file.map { f in x.line.map { "\(f):\($0)" } ?? f } ?? x.command
-                h.add([String(x.at.prefix(19)), x.actor, "\(x.action) \(x.entity)", x.key + (x.detail.map { " (\($0))" } ?? ""), source])
+                h.add([ChinaTime.display(x.at), x.actor, "\(x.action) \(x.entity)", x.key + (x.detail.map { " (\($0))" } ?? ""), source])
             }
             section(t("变更记录", "History of changes"), h, empty: r.changes.isEmpty)
         }

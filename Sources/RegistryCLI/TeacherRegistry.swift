@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RegistryStore
+import Spreadsheets
+import TeacherGrowth
 
 /// `teacher-registry` — the county's system of record for teacher growth.
 public struct TeacherRegistry: ParsableCommand {
@@ -25,15 +27,17 @@ public struct TeacherRegistry: ParsableCommand {
     /// Runs the command line and returns the exit status.
     public static func execute(arguments: [String]) -> Int32 {
         let args = hoistGlobalOptions(arguments)
+        CLI.resolveLanguage(args)
+        let language = CLI.language
         do {
             var command = try parseAsRoot(args)
             try command.run()
             return 0
         } catch let error as UserError {
-            Console.error(error.message)
+            Console.error(error.message.text(language))
             return 1
-        } catch let error where isUserError(error) {
-            Console.error("\(error)")
+        } catch let error where userMessage(error) != nil {
+            Console.error(userMessage(error)!.text(language))
             return 1
         } catch let error as ArgumentParser.ExitCode {
             return error.rawValue
@@ -42,13 +46,22 @@ public struct TeacherRegistry: ParsableCommand {
                 print(fullMessage(for: error))
                 return 0
             }
-            Console.error(fullMessage(for: error))
+            let message = fullMessage(for: error)
+            Console.error(language == .zh ? UsageText.chinese(message) : message)
             return 2
         }
     }
 
-    static func isUserError(_ error: Error) -> Bool {
-        error is RegistryError || error is TrainingEditError
+    /// The sentence for an error the user can fix (exit status 1), or nil for a usage error.
+    static func userMessage(_ error: Error) -> LocalizedText? {
+        switch error {
+        case let e as RegistryError: return e.message
+        case let e as TrainingEditError: return e.message
+        case let e as WorkbookError: return .init("\(e.fileName)：\(e.message.zh)", "\(e.fileName): \(e.message.en)")
+        case let e as PlanError: return e.message
+        case let e as TokenError: return e.message
+        default: return DatabaseFailure.from(error)?.message
+        }
     }
 
     /// `teacher-registry --db X import …` → `teacher-registry import … --db X`: the SPEC puts the global
@@ -69,7 +82,7 @@ public struct TeacherRegistry: ParsableCommand {
         // Insert after the command words (those not starting with "-").
         var words = Array(rest)
         var at = 0
-        let nested = ["teacher", "training", "token"]
+        let nested = ["teacher", "training", "token", "user", "plan"]
         if at < words.count, !words[at].hasPrefix("-") {
             at += 1
             if nested.contains(words[0]), at < words.count, !words[at].hasPrefix("-") { at += 1 }
@@ -79,15 +92,9 @@ public struct TeacherRegistry: ParsableCommand {
     }
 }
 
-/// An error the user can fix, reported as one sentence on stderr with exit status 1.
-struct UserError: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
-}
-
 /// Options every command that touches the database shares.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: "The registry database (default: $TEACHER_REGISTRY_DB, else ./registry.sqlite).")
+    @Option(name: .customLong("db"), help: "登记数据库文件（默认 $TEACHER_REGISTRY_DB，否则当前文件夹的 registry.sqlite）")
     var path: String?
 
     var resolvedPath: String {

@@ -43,8 +43,9 @@ struct TrainingCommand: ParsableCommand {
                 }
             } catch TrainingEditError.invalid(let issues) {
                 let names = ["staff_no": "--staff-no", "start_date": "--start", "end_date": "--end"]
-                for i in issues { Console.error("\(names[i.field] ?? "--" + i.field): \(i.message)") }
-                throw UserError("The training record was not saved; correct the option\(issues.count == 1 ? "" : "s") above and run the command again.")
+                for i in issues { Console.error("\(names[i.field] ?? "--" + i.field): \(i.message.text(CLI.language))") }
+                throw UserError("培训记录未保存；请改正上面的选项后重新运行",
+                                "The training record was not saved; correct the option\(issues.count == 1 ? "" : "s") above and run the command again.")
             }
         }
     }

@@ -4,7 +4,7 @@ import GrowthReports
 import RegistryStore
 import TeacherGrowth
 
-enum ViewFormat: String, CaseIterable, ExpressibleByArgument { case text, csv, json }
+enum ViewFormat: String, CaseIterable, ExpressibleByArgument { case text, csv, json, xlsx }
 
 /// Today's date in China (UTC+8), for commands whose default day is "today".
 enum Today {
@@ -29,14 +29,18 @@ struct ComplianceCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "The day to look at (default: today).") var asOf: String?
     @Option(name: .customLong("due-within"), help: "Only what is overdue or falls due within this many days: registrations, county training, designation expiries.")
     var dueWithin: Int?
-    @Option(help: "text, csv or json.") var format: ViewFormat = .text
-    @Option(help: "zh or en.") var lang: String = "zh"
-    @Option(help: "Write to this file instead of standard output.") var output: String?
+    @Option(help: "text、csv、json 或 xlsx（Excel）") var format: ViewFormat = .text
+    @OptionGroup var language: LanguageOption
+    @Option(help: "写入此文件，而不是标准输出 Write to this file instead of standard output.") var output: String?
 
     func validate() throws {
-        if let asOf, case .failure(let f) = DateInput.parse(asOf) { throw ValidationError("--as-of: \(f)") }
-        if let dueWithin, dueWithin < 0 || dueWithin > 3650 { throw ValidationError("--due-within must be a number of days from 0 to 3650.") }
-        guard Language(rawValue: lang) != nil else { throw ValidationError("--lang must be zh or en.") }
+        if let asOf, case .failure(let f) = DateInput.parse(asOf) {
+            throw CLI.invalid("--as-of：\(f.localized.zh)", "--as-of: \(f.localized.en)")
+        }
+        if let dueWithin, dueWithin < 0 || dueWithin > 3650 {
+            throw CLI.invalid("--due-within 必须是 0 至 3650 之间的天数", "--due-within must be a number of days from 0 to 3650.")
+        }
+        try Output.check(format: format == .xlsx, output: output)
     }
 
     func run() throws {
@@ -45,12 +49,13 @@ struct ComplianceCommand: ParsableCommand {
         try SchoolCheck.exists(school, in: registry)
         let d = asOf.flatMap { try? DateInput.parse($0).get() } ?? Today.date
         let view = try registry.complianceView(plan: plan, asOf: d, school: school, dueWithin: dueWithin)
-        let text: String = switch format {
-        case .json: ComplianceRendering.json(view, school: school)
-        case .csv: ComplianceRendering.csv(view)
-        case .text: ComplianceRendering.text(view, language: Language(rawValue: lang)!)
+        let l = language.language
+        switch format {
+        case .json: try Output.write(ComplianceRendering.json(view, school: school), to: output)
+        case .csv: try Output.write(ComplianceRendering.csv(view, language: l), to: output)
+        case .text: try Output.write(ComplianceRendering.text(view, language: l), to: output)
+        case .xlsx: try Output.write(try ComplianceRendering.workbook(view, language: l), to: output)
         }
-        try Output.write(text, to: output)
     }
 }
 
@@ -65,17 +70,19 @@ struct RotationCommand: ParsableCommand {
     @Option(help: "The year (default: the latest year with data).") var year: Int?
     @Option(name: .customLong("as-of"), help: "The day within the year (default: Dec 31).") var asOf: String?
     @Option(help: "Only this school's figures and candidates.") var school: String?
-    @Option(help: "text, csv or json.") var format: ViewFormat = .text
-    @Option(help: "zh or en.") var lang: String = "zh"
-    @Option(help: "Write to this file instead of standard output.") var output: String?
+    @Option(help: "text、csv、json 或 xlsx（Excel）") var format: ViewFormat = .text
+    @OptionGroup var language: LanguageOption
+    @Option(help: "写入此文件，而不是标准输出 Write to this file instead of standard output.") var output: String?
 
     func validate() throws {
-        if let year, !(1990...2100).contains(year) { throw ValidationError("--year must be a year from 1990 to 2100.") }
+        if let year, !(1990...2100).contains(year) { throw CLI.invalid("--year 必须是 1990 至 2100 之间的年份", "--year must be a year from 1990 to 2100.") }
         if let asOf {
-            guard case .success(let d) = DateInput.parse(asOf) else { throw ValidationError("--as-of \"\(asOf)\" is not a date; write it as YYYY-MM-DD.") }
-            if let year, d.year != year { throw ValidationError("--as-of \(d) is not in \(year); give a date within the year.") }
+            guard case .success(let d) = DateInput.parse(asOf) else {
+                throw CLI.invalid("--as-of “\(asOf)”不是日期；请写成 YYYY-MM-DD", "--as-of \"\(asOf)\" is not a date; write it as YYYY-MM-DD.")
+            }
+            if let year, d.year != year { throw CLI.invalid("--as-of \(d) 不在 \(year) 年内", "--as-of \(d) is not in \(year); give a date within the year.") }
         }
-        guard Language(rawValue: lang) != nil else { throw ValidationError("--lang must be zh or en.") }
+        try Output.check(format: format == .xlsx, output: output)
     }
 
     func run() throws {
@@ -86,12 +93,13 @@ struct RotationCommand: ParsableCommand {
         let latest = try registry.latestFactYear() ?? Today.date.year
         let y = year ?? d?.year ?? min(latest, Today.date.year)
         let view = try registry.rotationView(plan: plan, year: y, asOf: d, school: school)
-        let text: String = switch format {
-        case .json: RotationRendering.json(view, plan: plan, language: Language(rawValue: lang)!)
-        case .csv: RotationRendering.csv(view)
-        case .text: RotationRendering.text(view, plan: plan, language: Language(rawValue: lang)!)
+        let l = language.language
+        switch format {
+        case .json: try Output.write(RotationRendering.json(view, plan: plan, language: l), to: output)
+        case .csv: try Output.write(RotationRendering.csv(view, language: l), to: output)
+        case .text: try Output.write(RotationRendering.text(view, plan: plan, language: l), to: output)
+        case .xlsx: try Output.write(try RotationRendering.workbook(view, plan: plan, language: l), to: output)
         }
-        try Output.write(text, to: output)
     }
 }
 
@@ -99,7 +107,8 @@ enum SchoolCheck {
     /// A user error when `--school` names no school.
     static func exists(_ school: String?, in registry: Registry) throws {
         if let school, try !registry.schoolExists(school) {
-            throw UserError("There is no school \(school); check the code (学校代码) with `teacher-registry export schools`.")
+            throw UserError("没有学校代码为 \(school) 的学校；请用 teacher-registry export schools 核对学校代码",
+                            "There is no school \(school); check the code (学校代码) with `teacher-registry export schools`.")
         }
     }
 }

@@ -69,20 +69,20 @@ struct Routes: Sendable {
 
     func year(_ text: String) throws -> Int {
         guard !text.isEmpty, text.utf8.count <= 4, text.allSatisfy(\.isASCII), let y = Int(text), (1990...2100).contains(y), String(y) == text else {
-            throw APIError.badRequest("The year must be a whole number from 1990 to 2100, such as 2025.")
+            throw APIError.badRequest(.init("年份必须是 1990 至 2100 之间的整数，如 2025", "The year must be a whole number from 1990 to 2100, such as 2025."))
         }
         return y
     }
 
     func date(_ request: Request, _ name: String) throws -> CivilDate? {
         guard let raw = request.uri.queryParameters[name[...]] else { return nil }
-        guard let d = CivilDate(iso: raw) else { throw APIError.badRequest("\(name) must be a date written YYYY-MM-DD.") }
+        guard let d = CivilDate(iso: raw) else { throw APIError.badRequest(.init("\(name) 必须是 YYYY-MM-DD 格式的日期", "\(name) must be a date written YYYY-MM-DD.")) }
         return d
     }
 
     func language(_ request: Request) throws -> Language {
         guard let raw = request.uri.queryParameters["lang"] else { return .zh }
-        guard let l = Language(rawValue: String(raw)) else { throw APIError.badRequest("lang must be zh or en.") }
+        guard let l = Language(rawValue: String(raw)) else { throw APIError.badRequest(.init("lang 只能是 zh 或 en", "lang must be zh or en.")) }
         return l
     }
 
@@ -99,7 +99,7 @@ struct Routes: Sendable {
     func format(_ request: Request, allowed: [Format], default d: Format) throws -> Format {
         if let raw = request.uri.queryParameters["format"] {
             guard let f = Format(rawValue: String(raw)), allowed.contains(f) else {
-                throw APIError.badRequest("format must be one of: \(allowed.map(\.rawValue).joined(separator: ", ")).")
+                throw APIError.badRequest(.init("format 只能是：\(allowed.map(\.rawValue).joined(separator: "、"))", "format must be one of: \(allowed.map(\.rawValue).joined(separator: ", "))."))
             }
             return f
         }
@@ -144,7 +144,7 @@ struct Routes: Sendable {
     func report(_ request: Request, year text: String) async throws -> Response {
         let y = try year(text)
         let asOf = try date(request, "as_of")
-        if let asOf, asOf.year != y { throw APIError.badRequest("as_of \(asOf) is not in \(y); give a date from \(y)-01-01 to \(y)-12-31.") }
+        if let asOf, asOf.year != y { throw APIError.badRequest(.init("as_of \(asOf) 不在 \(y) 年内；请给出 \(y)-01-01 至 \(y)-12-31 之间的日期", "as_of \(asOf) is not in \(y); give a date from \(y)-01-01 to \(y)-12-31.")) }
         let f = try format(request, allowed: [.json, .html, .csv, .markdown], default: .json)
         let lang = try language(request)
         let key = "report|\(y)|\(asOf?.description ?? "")|\(f.rawValue)|\(lang.rawValue)"
@@ -190,16 +190,16 @@ struct Routes: Sendable {
     func compliance(_ request: Request, school: String) async throws -> Response {
         let t = try await token(request)
         if t.role == .principal && t.schoolCode != school {
-            throw APIError.forbidden("This token is for school \(t.schoolCode ?? ""); it cannot see another school's staff.")
+            throw APIError.forbidden(.init("此令牌只能查看学校 \(t.schoolCode ?? "") 的教师，不能查看其他学校", "This token is for school \(t.schoolCode ?? ""); it cannot see another school's staff."))
         }
         let store = self.registry
         guard school.utf8.count <= 64, try await blocking({ try store.schoolExists(school) }) else {
-            throw APIError.notFound("There is no school with this code.")
+            throw APIError.notFound(.init("没有这个代码的学校", "There is no school with this code."))
         }
         let asOf = try date(request, "as_of") ?? today()
         var dueWithin: Int?
         if let raw = request.uri.queryParameters["due_within"] {
-            guard let n = Int(String(raw)), (0...3650).contains(n) else { throw APIError.badRequest("due_within must be a number of days from 0 to 3650.") }
+            guard let n = Int(String(raw)), (0...3650).contains(n) else { throw APIError.badRequest(.init("due_within 必须是 0 至 3650 之间的天数", "due_within must be a number of days from 0 to 3650.")) }
             dueWithin = n
         }
         let f = try format(request, allowed: [.json, .csv], default: .json)
@@ -214,10 +214,10 @@ struct Routes: Sendable {
 
     func rotation(_ request: Request, year text: String) async throws -> Response {
         let t = try await token(request)
-        guard t.role == .county else { throw APIError.forbidden("The rotation review needs a county token.") }
+        guard t.role == .county else { throw APIError.forbidden(.init("交流轮岗规划需要县教委的令牌", "The rotation review needs a county token.")) }
         let y = try year(text)
         let asOf = try date(request, "as_of")
-        if let asOf, asOf.year != y { throw APIError.badRequest("as_of \(asOf) is not in \(y).") }
+        if let asOf, asOf.year != y { throw APIError.badRequest(.init("as_of \(asOf) 不在 \(y) 年内", "as_of \(asOf) is not in \(y).")) }
         let lang = try language(request)
         let registry = self.registry, plan = self.plan
         return try await cached("rotation|\(y)|\(asOf?.description ?? "")|\(lang.rawValue)") {
@@ -228,17 +228,17 @@ struct Routes: Sendable {
 
     func logTraining(_ request: Request) async throws -> Response {
         let t = try await token(request)
-        guard t.role == .hr else { throw APIError.forbidden("Logging training needs an hr token.") }
+        guard t.role == .hr else { throw APIError.forbidden(.init("登记培训需要人事/师训的令牌", "Logging training needs an hr token.")) }
         var request = request
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: RegistryServer.maxBodyBytes)
         } catch {
-            throw APIError(status: .contentTooLarge, message: "The body is larger than \(RegistryServer.maxBodyBytes / 1024) KiB; send one training record per request.")
+            throw APIError(status: .contentTooLarge, message: .init("请求内容超过 \(RegistryServer.maxBodyBytes / 1024) KiB；每次只提交一条培训记录", "The body is larger than \(RegistryServer.maxBodyBytes / 1024) KiB; send one training record per request."))
         }
         let data = Data(buffer.readableBytesView)
         guard let object = try? JSONDecoder().decode([String: JSONScalar].self, from: data) else {
-            throw APIError.badRequest("The body must be a JSON object of training fields, e.g. {\"staff_no\": \"T0001\", \"title\": \"…\", \"level\": \"county\", \"start_date\": \"2025-03-01\", \"end_date\": \"2025-03-03\", \"hours\": 24}.")
+            throw APIError.badRequest(.init("请求内容必须是培训字段的 JSON 对象，如 {\"staff_no\": \"T0001\", \"title\": \"…\", \"level\": \"county\", \"start_date\": \"2025-03-01\", \"end_date\": \"2025-03-03\", \"hours\": 24}", "The body must be a JSON object of training fields, e.g. {\"staff_no\": \"T0001\", \"title\": \"…\", \"level\": \"county\", \"start_date\": \"2025-03-01\", \"end_date\": \"2025-03-03\", \"hours\": 24}."))
         }
         var fields: [String: String] = [:]
         var problems: [(String, String)] = []
@@ -264,15 +264,15 @@ struct Routes: Sendable {
                 return try registry.addTraining(record, actor: actor, command: "POST /training")
             }
             let body = "{\"id\":\(result.id),\"outcome\":\"\(result.outcome.rawValue)\",\"warnings\":[" +
-                result.warnings.map { JSONString.quote($0.description) }.joined(separator: ",") + "]}\n"
+                result.warnings.map { JSONText.string($0.description) }.joined(separator: ",") + "]}\n"
             return Routes.response(body, contentType: Routes.json, status: result.outcome == .added ? .created : .ok)
         } catch TrainingEditError.invalid(let issues) {
-            var byField: [(String, String)] = problems
+            var byField: [(String, LocalizedText)] = problems.map { ($0.0, LocalizedText("必须是字符串或数字", $0.1)) }
             for i in issues {
-                if let idx = byField.firstIndex(where: { $0.0 == i.field }) { byField[idx].1 += "; " + i.message }
+                if let idx = byField.firstIndex(where: { $0.0 == i.field }) { byField[idx].1 = .joined([byField[idx].1, i.message]) }
                 else { byField.append((i.field, i.message)) }
             }
-            throw APIError(status: .unprocessableContent, message: "The training record was not saved.", fields: byField)
+            throw APIError(status: .unprocessableContent, message: .init("培训记录未保存", "The training record was not saved."), fields: byField)
         }
     }
 }

@@ -71,21 +71,76 @@ public final class Registry: Sendable {
     }
 }
 
-/// Errors of the store, each a sentence the user can act on.
+/// Errors of the store, each a sentence the user can act on, in Chinese and English.
 public enum RegistryError: Error, CustomStringConvertible, Equatable {
     case cannotOpen(path: String, reason: String)
-    case cannotRead(path: String, reason: String)
+    case cannotRead(path: String, reason: LocalizedText)
     case unknownKind(String)
-    case notFound(String)
-    case invalid(String)
+    case notFound(LocalizedText)
+    case invalid(LocalizedText)
+    /// Writing a validated row failed: a disk or lock problem, or a rule the validator missed.
+    case writeFailed(place: String, line: Int, cause: DatabaseFailure)
+    /// A database operation failed outside an import.
+    case database(DatabaseFailure)
 
-    public var description: String {
+    public var message: LocalizedText {
         switch self {
-        case .cannotOpen(let path, let reason): return "Cannot open the registry database \(path) (\(reason)); check the path given with --db and that the file is a teacher-registry database."
-        case .cannotRead(let path, let reason): return "Cannot read \(path) (\(reason)); check the path."
-        case .unknownKind(let k): return "\"\(k)\" is not an import kind; use one of: \(ImportKind.all.map(\.name).joined(separator: ", "))."
-        case .notFound(let what): return "\(what)."
-        case .invalid(let what): return "\(what)."
+        case .cannotOpen(let path, let reason):
+            return .init("无法打开登记数据库 \(path)（\(reason)）；请检查 --db 给出的路径，并确认它是本系统的数据库文件",
+                         "Cannot open the registry database \(path) (\(reason)); check the path given with --db and that the file is a teacher-registry database.")
+        case .cannotRead(let path, let reason):
+            return .init("无法读取 \(path)（\(reason.zh)）；请检查路径", "Cannot read \(path) (\(reason.en)); check the path.")
+        case .unknownKind(let k):
+            return .init("“\(k)”不是可导入的数据类别；可用：\(ImportKind.all.map { "\($0.name)（\($0.chineseName)）" }.joined(separator: "、"))",
+                         "\"\(k)\" is not an import kind; use one of: \(ImportKind.all.map(\.name).joined(separator: ", ")).")
+        case .notFound(let what): return what
+        case .invalid(let what): return what
+        case .writeFailed(let place, let line, let cause):
+            return .init("\(place):\(line): 写入数据库失败（\(cause.message.zh)）；本次导入未写入任何数据",
+                         "\(place):\(line): writing to the database failed (\(cause.message.en)); nothing was imported")
+        case .database(let cause):
+            return cause.message
+        }
+    }
+
+    public func text(_ language: Language) -> String { message.text(language) }
+    public var description: String { message.zh }
+}
+
+/// A database error in words a user can act on (never SQLite's own text): the disk is full, the
+/// file is read-only, another program holds a lock, or a rule was broken (a bug to report).
+public struct DatabaseFailure: Error, Equatable, Sendable {
+    public enum Kind: String, Sendable { case diskFull, readOnly, busy, constraint, corrupt, other }
+    public var kind: Kind
+
+    public init(_ error: DatabaseError) {
+        switch error.resultCode {
+        case .SQLITE_FULL: kind = .diskFull
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: kind = .readOnly
+        case .SQLITE_BUSY, .SQLITE_LOCKED: kind = .busy
+        case .SQLITE_CONSTRAINT: kind = .constraint
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: kind = .corrupt
+        case .SQLITE_IOERR:
+            kind = error.extendedResultCode == .SQLITE_IOERR_WRITE || error.extendedResultCode == .SQLITE_IOERR_FSYNC ? .diskFull : .other
+        default: kind = .other
+        }
+    }
+
+    public init(kind: Kind) { self.kind = kind }
+
+    /// The failure behind a database error, or nil for any other error.
+    public static func from(_ error: Error) -> DatabaseFailure? {
+        (error as? DatabaseError).map(DatabaseFailure.init)
+    }
+
+    public var message: LocalizedText {
+        switch kind {
+        case .diskFull: .init("磁盘空间已满，请清理磁盘后重试；已有数据未受影响", "the disk is full; free some space and try again (the data already there is unchanged)")
+        case .readOnly: .init("数据库文件或其所在文件夹是只读的；请检查文件权限", "the database file or its folder is read-only; check the file permissions")
+        case .busy: .init("数据库正被其他程序占用，请稍后重试", "another program is using the database; try again in a moment")
+        case .constraint: .init("数据不符合数据库规则，这是本系统的缺陷，请把文件和这条消息报告给系统管理员", "the data breaks a database rule, which is a defect of this system; please report the file and this message")
+        case .corrupt: .init("数据库文件已损坏；请从备份恢复（见 README“备份”）", "the database file is damaged; restore it from a backup (see the README)")
+        case .other: .init("数据库出错；请稍后重试，若仍出错请报告系统管理员", "the database failed; try again, and report it if it persists")
         }
     }
 }

@@ -7,12 +7,27 @@ public struct CodeEntry<Value: Sendable>: Sendable {
     /// The listed Chinese string, e.g. `中专/中师/幼师`; each part between `/` is also accepted.
     public let chinese: String
     public let english: String
+    /// Spellings in everyday use beyond the listed ones (`面授`, `线上`, `国培` …), accepted alike.
+    public let aliases: [String]
 
-    public init(_ value: Value, _ national: String? = nil, _ chinese: String, _ english: String) {
+    public init(_ value: Value, _ national: String? = nil, _ chinese: String, _ english: String, aliases: [String] = []) {
         self.value = value
         self.nationalCode = national
         self.chinese = chinese
         self.english = english
+        self.aliases = aliases
+    }
+}
+
+extension CodeEntry where Value: RawRepresentable, Value.RawValue == String {
+    /// Every accepted form: the English code, the listed string and each spelling, the national
+    /// code and the everyday aliases.
+    public var forms: [String] {
+        var f = [value.rawValue, chinese]
+        if let n = nationalCode { f.append(n) }
+        f += chinese.split(separator: "/").map(String.init)
+        f += aliases
+        return f
     }
 }
 
@@ -50,6 +65,9 @@ extension CodeListValue {
     public static var acceptedForms: String {
         entries.map { "\($0.value.rawValue) \($0.chinese)" }.joined(separator: ", ")
     }
+
+    /// The closest accepted spelling to an unknown value ("did you mean 县级?"), or nil.
+    public static func suggestion(for text: String) -> String? { lookup.suggest(text) }
 }
 
 /// The lookup table of one code list. Exact spellings are found with one dictionary probe; other
@@ -65,10 +83,7 @@ public struct CodeLookup<Value: Hashable & Sendable & RawRepresentable>: Sendabl
         var byValue: [Value: CodeEntry<Value>] = [:]
         for e in entries {
             byValue[e.value] = e
-            var forms = [e.value.rawValue, e.chinese]
-            if let n = e.nationalCode { forms.append(n) }
-            forms += e.chinese.split(separator: "/").map(String.init)
-            for f in forms {
+            for f in e.forms {
                 exact[f] = e.value
                 normalised[Text.fold(f)] = e.value
             }
@@ -86,6 +101,50 @@ public struct CodeLookup<Value: Hashable & Sendable & RawRepresentable>: Sendabl
     }
 
     func entry(_ value: Value) -> CodeEntry<Value> { byValue[value]! }
+
+    /// The accepted spelling closest to `text`: one that the text contains or that contains it
+    /// (`县级培训` → 县级), else one within a small edit distance (`countyy` → county, `县及` → 县级).
+    /// Chinese spellings are preferred to codes of equal distance.
+    public func suggest(_ text: String) -> String? {
+        let t = Text.fold(Text.trimmed(text))
+        guard !t.isEmpty, t.unicodeScalars.count <= 40 else { return nil }
+        let forms = byValue.values.sorted { $0.value.rawValue < $1.value.rawValue }.flatMap { e in
+            e.forms.filter { f in !f.allSatisfy(\.isNumber) }
+        }
+        var best: (form: String, score: Int)?
+        for f in forms {
+            let folded = Text.fold(f)
+            let n = folded.unicodeScalars.count
+            var score = Int.max
+            if n >= 2 && (t.contains(folded) || folded.contains(t)) {
+                score = abs(t.unicodeScalars.count - n)
+            } else {
+                let d = CodeLookup.distance(Array(t.unicodeScalars), Array(folded.unicodeScalars))
+                let limit = n <= 3 ? 1 : 2
+                if d <= limit && d < n { score = d * 10 }
+            }
+            let isChinese = f.unicodeScalars.contains { $0.value >= 0x3000 }
+            let adjusted = score == Int.max ? score : score * 2 + (isChinese ? 0 : 1)
+            if adjusted < (best?.score ?? Int.max) { best = (f, adjusted) }
+        }
+        return best?.form
+    }
+
+    /// Levenshtein distance over Unicode scalars.
+    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
 }
 
 /// Text helpers shared by the domain and the importers.

@@ -10,6 +10,20 @@ public enum DateInput {
         /// Anything else.
         case unrecognised(String)
 
+        /// The sentence in both languages.
+        public var localized: LocalizedText {
+            switch self {
+            case .serialNumber(let s):
+                return .init("“\(s)”是数字而不是日期（可能是 Excel 的日期序号）；请把这一列设为日期格式（YYYY-MM-DD）后重新导出",
+                             "\"\(s)\" is a number, not a date (an Excel serial date?); format the column as a date (YYYY-MM-DD) and export again")
+            case .notACalendarDate(let s):
+                return .init("“\(s)”不是 1900 至 2100 年之间的有效日期；请检查年、月、日",
+                             "\"\(s)\" is not a calendar date between 1900 and 2100; check the year, month and day")
+            case .unrecognised(let s):
+                return .init("“\(s)”不是日期；请写成 YYYY-MM-DD（如 2023-09-01）", "\"\(s)\" is not a date; write it as YYYY-MM-DD (e.g. 2023-09-01)")
+            }
+        }
+
         public var description: String {
             switch self {
             case .serialNumber(let s):

@@ -33,4 +33,21 @@ public enum CSVText {
 
     /// One record with a CRLF line end (what Excel writes).
     public static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\r\n" }
+
+    /// Characters that make a spreadsheet read a cell as a formula (`=`, `+`, `-`, `@`), or that
+    /// Excel strips before doing so (tab, carriage return).
+    public static let formulaTriggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// Text a spreadsheet will show as text: a leading formula character gets a `'` before it
+    /// (`=HYPERLINK(…)` → `'=HYPERLINK(…)`), which Excel hides and import removes again.
+    public static func neutralised(_ s: String) -> String {
+        guard let first = s.first, formulaTriggers.contains(first) else { return s }
+        return "'" + s
+    }
+
+    /// The reverse of `neutralised`: one leading `'` before a formula character is dropped.
+    public static func unneutralised(_ s: String) -> String {
+        guard s.hasPrefix("'"), let second = s.dropFirst().first, formulaTriggers.contains(second) else { return s }
+        return String(s.dropFirst())
+    }
 }

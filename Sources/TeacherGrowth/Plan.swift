@@ -127,8 +127,10 @@ public struct Plan: Sendable {
 
 /// A problem with a plan file, as a sentence that says what to fix.
 public struct PlanError: Error, CustomStringConvertible, Equatable {
-    public var description: String
-    init(_ d: String) { description = d }
+    public var message: LocalizedText
+    init(_ d: String) { message = LocalizedText(verbatim: d) }
+    init(_ zh: String, _ en: String) { message = LocalizedText(zh, en) }
+    public var description: String { message.zh }
 }
 
 extension Plan {

@@ -85,8 +85,13 @@ struct CLITests {
         try "staff_no,title,level,start_date,end_date,hours\nT0001,A,county,2023-01-01,2023-01-02,2o\n".write(to: bad, atomically: true, encoding: .utf8)
         let r = try Binary.run(["--db", db, "import", "training", bad.path])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("training.csv:2: hours: \"2o\" is not a number"))
-        #expect(r.stderr.contains("nothing was imported"))
+        // Chinese by default, naming the file, line and column.
+        #expect(r.stderr.contains("training.csv:2: hours（培训获得学时）: “2o”不是数字"), "\(r.stderr)")
+        #expect(r.stderr.contains("未导入任何数据"))
+        let en = try Binary.run(["--db", db, "import", "training", bad.path, "--lang", "en"])
+        #expect(en.status == 1)
+        #expect(en.stderr.contains("training.csv:2: hours: \"2o\" is not a number"))
+        #expect(en.stderr.contains("nothing was imported"))
         #expect(try Registry(path: db).rowCounts() == counts)
     }
 
@@ -104,11 +109,16 @@ struct CLITests {
         let db = dir.appendingPathComponent("r.sqlite").path
         let missing = try Binary.run(["--db", db, "import", "training", dir.appendingPathComponent("nope.csv").path])
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains("Cannot read"))
+        #expect(missing.stderr.contains("无法读取") && missing.stderr.contains("文件不存在"))
         #expect(!missing.stderr.contains("Error:"))
         let unknown = try Binary.run(["--db", db, "teacher", "show", "T404"])
         #expect(unknown.status == 1)
-        #expect(unknown.stderr.contains("There is no staff number T404"))
+        #expect(unknown.stderr.contains("没有工号 T404"))
+        let english = try Binary.run(["--db", db, "teacher", "show", "T404", "--lang", "en"])
+        #expect(english.stderr.contains("There is no staff number T404"))
+        let usage = try Binary.run(["--db", db, "import"])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("缺少参数"), "\(usage.stderr)")
     }
 
     @Test func trainingAddListVoid() throws {

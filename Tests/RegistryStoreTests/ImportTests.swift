@@ -118,7 +118,7 @@ struct CountyImportTests {
         ])
         #expect(outcome.errors.isEmpty, "\(outcome.errors)")
         #expect(outcome.committed)
-        let w = outcome.warnings.map(\.description)
+        let w = outcome.warnings.map { $0.text(.en) }
         #expect(w.contains { $0.hasPrefix("training.csv:2: end_date:") && $0.contains("before hired_on") })
         #expect(w.contains { $0.hasPrefix("training.csv:3: start_date:") && $0.contains("after the person left") })
         #expect(w.contains { $0.hasPrefix("designations.csv:2: awarded_on:") })
@@ -129,7 +129,7 @@ struct CountyImportTests {
         let registry = try Fixture.loadedRegistry()
         let outcome = try registry.importFiles([Fixture.source("appraisals", "工号,年度,考核结果,备注\nT0004,2023,优秀,好\n")])
         #expect(outcome.errors.isEmpty)
-        #expect(outcome.warnings.first?.description.hasPrefix("appraisals.csv:1: 备注:") == true)
+        #expect(outcome.warnings.first.map { $0.text(.zh).hasPrefix("appraisals.csv:1: ") && $0.text(.zh).contains("“备注”不是") } == true)
         #expect(outcome.summaries.first?.added == 1)
     }
 
@@ -207,12 +207,12 @@ struct EncodingTests {
     @Test func mixedEncodingsAreRefused() throws {
         let bytes = Array("staff_no,year,result\nT0001,2023,优秀\n".utf8) + gb18030("T0002,2024,不合格\n")
         let (outcome, registry) = try importBytes(bytes)
-        #expect(outcome.errors.first?.description.hasPrefix("appraisals.csv:3: the file mixes encodings") == true)
+        #expect(outcome.errors.first?.text(.en).hasPrefix("appraisals.csv:3: the file mixes encodings") == true)
         #expect(try registry.rowCounts()["appraisals"] == 5)
     }
 
     @Test func forcingUTF8OnGB18030FailsClearly() throws {
         let (outcome, _) = try importBytes(gb18030(text), encoding: .utf8)
-        #expect(outcome.errors.first?.description.contains("is not valid UTF-8") == true)
+        #expect(outcome.errors.first?.text(.en).contains("is not valid UTF-8") == true)
     }
 }

@@ -84,7 +84,7 @@ struct ValidationRuleTests {
              expected: "teachers.csv:2: national_id: the identity number"),
         Case(rule: "national ID birth date differs from birth_date", kind: "teachers",
              csv: "staff_no,name,birth_date,national_id,hired_on,school_code,post,stage,education\nT0100,甲,1985-03-13,500242198503121234,2023-09-01,S001,teacher,senior,本科\n",
-             expected: "teachers.csv:2: national_id: the birth date in the identity number (1985-03-12) does not match"),
+             expected: "teachers.csv:2: national_id: the birth date in the identity number does not match birth_date 1985-03-13"),
         Case(rule: "unknown school", kind: "teachers",
              csv: "staff_no,name,hired_on,school_code,post,stage,education\nT0100,甲,2023-09-01,S999,teacher,senior,本科\n",
              expected: "teachers.csv:2: school_code: school \"S999\" is not in schools.csv or the registry"),
@@ -161,8 +161,8 @@ struct ValidationRuleTests {
         let sources = c.kind == "appraisals" ? [Fixture.source(c.kind, c.csv)] : [good, Fixture.source(c.kind, c.csv)]
         let outcome = try registry.importFiles(sources)
         #expect(!outcome.committed || !outcome.errors.isEmpty)
-        #expect(outcome.errors.contains { $0.description.hasPrefix(c.expected) },
-                "expected \(c.expected)\n got \(outcome.errors.map(\.description))")
+        #expect(outcome.errors.contains { $0.text(.en).hasPrefix(c.expected) },
+                "expected \(c.expected)\n got \(outcome.errors.map { $0.text(.en) })")
         #expect(try registry.dump() == before)
     }
 
@@ -174,7 +174,7 @@ struct ValidationRuleTests {
             T9999,B,县级,2023-02-30,2023-01-02,10
             T0001,D,county,2023-05-01,2023-04-01,2001
             """)])
-        let lines = outcome.errors.map(\.description)
+        let lines = outcome.errors.map { $0.text(.en) }
         #expect(lines.count == 5, "\(lines)")
         #expect(lines[0].hasPrefix("training.csv:2: hours:"))
         #expect(lines.contains { $0.hasPrefix("training.csv:3: staff_no:") })
@@ -188,7 +188,7 @@ struct ValidationRuleTests {
             T0100,甲,500242198503121235,2023-09-01,S001,teacher,senior,本科
             """)])
         #expect(!outcome.errors.isEmpty)
-        #expect(!outcome.issues.map(\.description).joined().contains("500242198503121235"))
+        #expect(!outcome.issues.map { $0.text(.en) + $0.text(.zh) }.joined().contains("500242198503121235"))
     }
 }
 
@@ -212,7 +212,7 @@ struct BadInputCorpusTests {
         let bytes = [UInt8](try Data(contentsOf: Self.directory.appendingPathComponent(name)))
         let outcome = try registry.importFiles([ImportSource(kind: kind, fileName: name, bytes: bytes)])
         #expect(!outcome.errors.isEmpty, "\(name) was accepted")
-        #expect(outcome.errors.allSatisfy { $0.description.hasPrefix("\(name):") })
+        #expect(outcome.errors.allSatisfy { $0.text(.en).hasPrefix("\(name):") })
         #expect(!outcome.committed)
         #expect(try registry.dump() == before, "\(name) changed the registry")
     }
@@ -223,6 +223,6 @@ struct BadInputCorpusTests {
         bytes += [UInt8](repeating: 0x61, count: 100 << 20)
         bytes += Array("\"\n".utf8)
         let outcome = try registry.importFiles([ImportSource(kind: ImportKind.named("appraisals")!, fileName: "huge.csv", bytes: bytes)])
-        #expect(outcome.errors.first?.description.contains("longer than") == true)
+        #expect(outcome.errors.first?.text(.en).contains("longer than") == true)
     }
 }

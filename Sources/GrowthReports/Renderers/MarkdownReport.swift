@@ -45,9 +45,12 @@ public enum MarkdownReport {
 }
 
 /// `report --format csv`: one row per metric and year, then one per breakdown group; UTF-8 with a BOM
-/// so that Excel shows the Chinese.
+/// so that Excel shows the Chinese. In Chinese (the default) it is written for people: Chinese
+/// headers, percentages as people write them, 达标/未达标; in English, for scripts: metric keys,
+/// fractions and status codes.
 public enum CSVReport {
     public static func render(_ report: GrowthReport, language: Language = .zh) -> String {
+        if language == .zh { return TableOutput.csv(XLSXReport.combinedTable(report), language: .zh) }
         var out = "\u{FEFF}" + line(["year", "as_of", "key", "label", "kind", "group_by", "group", "value", "numerator", "denominator",
                                        "target", "status", "source", "gap"])
         func row(_ y: YearMetrics, _ m: MetricResult) -> [String] {

@@ -1,3 +1,5 @@
+import Foundation
+import Spreadsheets
 import TeacherGrowth
 
 /// JSON, CSV and text of the SPEC §9 views.
@@ -48,18 +50,72 @@ public enum ComplianceRendering {
         ]).render() + "\n"
     }
 
-    public static func csv(_ v: ComplianceView, names: Bool = true) -> String {
-        var out = "\u{FEFF}" + CSVReport.line(["staff_no", "name", "school_code", "stage", "cycle_hours", "required_hours", "on_track",
-                                                "hours_needed", "hours_needed_per_year", "last_county_training_on", "county_training_due_on",
-                                                "certificate_fits", "registration_due_on", "registration_outcome", "designations"])
-        for r in v.rows {
-            out += CSVReport.line([r.staffNo, names ? v.names[r.staffNo] ?? "" : "", r.schoolCode, r.stage.rawValue, r.cycleHours.oneDecimal,
-                                   r.requiredHours.oneDecimal, r.onTrack ? "yes" : "no", r.hoursNeeded.oneDecimal, r.hoursNeededPerYear.oneDecimal,
-                                   r.lastCountyTrainingOn?.description ?? "", r.countyTrainingDueOn.description, r.certificateFits ? "yes" : "no",
-                                   r.registrationDueOn?.description ?? "", r.registrationOutcome?.rawValue ?? "",
-                                   r.designations.map { "\($0.kind.rawValue):\($0.level.rawValue)" }.joined(separator: ";")])
+    /// `compliance --format csv`: Chinese headers and values by default; with English, the SPEC
+    /// §9 field names and codes (yes/no, passed/deferred/failed).
+    public static func csv(_ v: ComplianceView, names: Bool = true, language: Language = .zh) -> String {
+        TableOutput.csv(table(v, names: names, language: language), language: language)
+    }
+
+    /// `compliance --format xlsx`: the teachers, and the summary per school.
+    public static func workbook(_ v: ComplianceView, names: Bool = true, language: Language = .zh) throws -> Data {
+        try TableOutput.workbook([table(v, names: names, language: language), summaryTable(v, language: language)])
+    }
+
+    /// What the compliance page says about the last county-level training when there has been none.
+    public static func countyDueText(_ r: ComplianceRow, asOf d: CivilDate, language: Language) -> String {
+        if r.lastCountyTrainingOn == nil && r.isCountyTrainingOverdue(on: d) {
+            return language == .zh ? "从未参加县级以上培训" : "never had a county-level training"
         }
-        return out
+        return r.countyTrainingDueOn.description
+    }
+
+    public static func table(_ v: ComplianceView, names: Bool = true, language: Language = .zh) -> ReportTable {
+        let d = v.asOf
+        guard language == .zh else {
+            var t = ReportTable(name: "compliance", headers: ["staff_no", "name", "school_code", "stage", "cycle_hours", "required_hours", "on_track",
+                                                               "hours_needed", "hours_needed_per_year", "last_county_training_on", "county_training_due_on",
+                                                               "certificate_fits", "registration_due_on", "registration_outcome", "designations"])
+            for r in v.rows {
+                t.rows.append([.text(r.staffNo), .text(names ? v.names[r.staffNo] ?? "" : ""), .text(r.schoolCode), .text(r.stage.rawValue),
+                               .oneDecimal(r.cycleHours.oneDecimal), .oneDecimal(r.requiredHours.oneDecimal), .bool(r.onTrack),
+                               .oneDecimal(r.hoursNeeded.oneDecimal), .oneDecimal(r.hoursNeededPerYear.oneDecimal),
+                               r.lastCountyTrainingOn.map { .date($0) } ?? .empty, .date(r.countyTrainingDueOn), .bool(r.certificateFits),
+                               r.registrationDueOn.map { .date($0) } ?? .empty, r.registrationOutcome.map { .text($0.rawValue) } ?? .empty,
+                               .text(r.designations.map { "\($0.kind.rawValue):\($0.level.rawValue)" }.joined(separator: ";"))])
+            }
+            return t
+        }
+        let schoolNames = Dictionary(v.schools.map { ($0.schoolCode, $0.schoolName) }, uniquingKeysWith: { a, _ in a })
+        var t = ReportTable(name: "教师合规明细", headers: ["工号", "姓名", "学校代码", "学校", "任教学段", "周期学时", "进度要求学时", "学时达进度",
+                                                        "尚需学时", "每年需完成学时", "最近县级以上培训", "县级培训到期", "县级培训",
+                                                        "资格证相符", "须定期注册", "注册到期", "注册预判", "有效称号"])
+        for r in v.rows {
+            let countyState = r.isCountyTrainingOverdue(on: d) ? "逾期" : (r.countyTrainingDueOn <= d.adding(days: 90) ? "临期" : "正常")
+            let due: CellValue = r.lastCountyTrainingOn == nil && r.isCountyTrainingOverdue(on: d)
+                ? .text(countyDueText(r, asOf: d, language: .zh)) : .date(r.countyTrainingDueOn)
+            t.rows.append([.text(r.staffNo), .text(names ? v.names[r.staffNo] ?? "" : ""), .text(r.schoolCode), .text(schoolNames[r.schoolCode] ?? ""),
+                           .text(r.stage.chineseLabel), .oneDecimal(r.cycleHours.oneDecimal), .oneDecimal(r.requiredHours.oneDecimal), .bool(r.onTrack),
+                           .oneDecimal(r.hoursNeeded.oneDecimal), .oneDecimal(r.hoursNeededPerYear.oneDecimal),
+                           r.lastCountyTrainingOn.map { .date($0) } ?? .text("从未参加"), due, .text(countyState), .bool(r.certificateFits),
+                           .bool(r.mustRegister),
+                           r.registrationDueOn.map { .date($0) } ?? .text(r.mustRegister ? "无相应资格证" : "非在编公办，无需注册"),
+                           r.registrationOutcome.map { .text($0.chineseLabel) } ?? .empty,
+                           .text(r.designations.map { "\($0.kind.chineseLabel)（\($0.level.chineseLabel)）" }.joined(separator: "、"))])
+        }
+        return t
+    }
+
+    public static func summaryTable(_ v: ComplianceView, language: Language = .zh) -> ReportTable {
+        let zh = language == .zh
+        var t = ReportTable(name: zh ? "学校汇总" : "schools",
+                            headers: zh ? ["学校代码", "学校", "专任教师", "学时达进度", "县级培训逾期", "无相应资格证", "注册逾期", "注册临期"]
+                                        : ["school_code", "name", "teachers", "on_track", "county_training_overdue", "without_fitting_certificate",
+                                           "registration_overdue", "registration_due_soon"])
+        for s in v.schools {
+            t.rows.append([.text(s.schoolCode), .text(s.schoolName), .integer(s.teachers), .integer(s.onTrack), .integer(s.countyTrainingOverdue),
+                           .integer(s.withoutFittingCertificate), .integer(s.registrationOverdue), .integer(s.registrationDueSoon)])
+        }
+        return t
     }
 
     public static func text(_ v: ComplianceView, language: Language) -> String {
@@ -117,11 +173,51 @@ public enum RotationRendering {
         ]).render() + "\n"
     }
 
-    public static func csv(_ v: RotationView) -> String {
-        var out = "\u{FEFF}" + CSVReport.line(["section", "school_code", "name", "eligible", "exchanged", "backbone_exchanged", "staff_no", "years_at_school", "within_k"])
-        for s in v.schools { out += CSVReport.line(["school", s.schoolCode, s.schoolName, "\(s.eligible)", "\(s.exchanged)", "\(s.backboneExchanged)", "", "", ""]) }
-        for c in v.candidates { out += CSVReport.line(["candidate", c.schoolCode, "", "", "", "", c.staffNo, "\(c.yearsAtSchool)", c.withinK ? "yes" : "no"]) }
-        return out
+    /// `rotation --format csv`: the schools, then the candidates, one section column apart.
+    public static func csv(_ v: RotationView, language: Language = .zh) -> String {
+        let zh = language == .zh
+        var t = ReportTable(name: "rotation", headers: zh
+            ? ["类别", "学校代码", "学校", "符合条件", "已交流", "骨干已交流", "工号", "姓名", "在校年限", "年龄", "达到目标所需前k名"]
+            : ["section", "school_code", "name", "eligible", "exchanged", "backbone_exchanged", "staff_no", "staff_name", "years_at_school", "age", "within_k"])
+        for s in v.schools {
+            t.rows.append([.text(zh ? "学校" : "school"), .text(s.schoolCode), .text(s.schoolName), .integer(s.eligible), .integer(s.exchanged),
+                           .integer(s.backboneExchanged), .empty, .empty, .empty, .empty, .empty])
+        }
+        for c in v.candidates {
+            t.rows.append([.text(zh ? "候选人" : "candidate"), .text(c.schoolCode), .text(v.schoolNames[c.schoolCode] ?? ""), .empty, .empty, .empty,
+                           .text(c.staffNo), .text(v.names[c.staffNo] ?? ""), .integer(c.yearsAtSchool), c.age.map { .integer($0) } ?? .empty,
+                           .bool(c.withinK)])
+        }
+        return TableOutput.csv(t, language: language)
+    }
+
+    /// `rotation --format xlsx`: the three ratios, the schools, the flows and the candidates.
+    public static func workbook(_ v: RotationView, plan: Plan, language: Language = .zh) throws -> Data {
+        let zh = language == .zh
+        var metrics = ReportTable(name: zh ? "交流轮岗指标" : "metrics", headers: zh ? ["指标", "实际", "分子", "分母", "目标", "状态"]
+                                                                                : ["metric", "value", "numerator", "denominator", "target", "status"])
+        for m in v.metrics {
+            metrics.rows.append([.text(m.key.label(language)), .fraction(m.tally.numerator, m.tally.denominator), .integer(m.tally.numerator),
+                                 .integer(m.tally.denominator), m.target.map { .percent($0.value.doubleValue) } ?? .empty,
+                                 .text(ReportText.status(m.status, language))])
+        }
+        var schools = ReportTable(name: zh ? "各校" : "schools", headers: zh ? ["学校代码", "学校", "符合条件", "已交流", "骨干已交流"]
+                                                                            : ["school_code", "name", "eligible", "exchanged", "backbone_exchanged"])
+        for s in v.schools {
+            schools.rows.append([.text(s.schoolCode), .text(s.schoolName), .integer(s.eligible), .integer(s.exchanged), .integer(s.backboneExchanged)])
+        }
+        var flows = ReportTable(name: zh ? "流向" : "flows", headers: zh ? ["原单位城乡类型", "交流单位城乡类型", "人次"] : ["from", "to", "rotations"])
+        for f in v.flows {
+            flows.rows.append([.text(ReportText.groupLabel(f.from, language)), .text(ReportText.groupLabel(f.to, language)), .integer(f.rotations)])
+        }
+        var candidates = ReportTable(name: zh ? "候选骨干教师" : "candidates", headers: zh
+            ? ["工号", "姓名", "学校代码", "学校", "在校年限", "自", "年龄", "达到目标所需前k名"]
+            : ["staff_no", "name", "school_code", "school", "years_at_school", "since", "age", "within_k"])
+        for c in v.candidates {
+            candidates.rows.append([.text(c.staffNo), .text(v.names[c.staffNo] ?? ""), .text(c.schoolCode), .text(v.schoolNames[c.schoolCode] ?? ""),
+                                    .integer(c.yearsAtSchool), .date(c.since), c.age.map { .integer($0) } ?? .empty, .bool(c.withinK)])
+        }
+        return try TableOutput.workbook([metrics, schools, flows, candidates])
     }
 
     public static func text(_ v: RotationView, plan: Plan, language: Language) -> String {

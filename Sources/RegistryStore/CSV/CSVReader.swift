@@ -1,21 +1,11 @@
+import Spreadsheets
 import TeacherGrowth
 
 /// An RFC 4180 reader over UTF-8 bytes: quoted fields with embedded commas, doubled quotes and
 /// line breaks; CRLF or LF line ends. Each record knows the line it starts on.
 struct CSVReader: Sequence {
-    struct Record {
-        /// 1-based physical line where the record starts.
-        var line: Int
-        var fields: [String]
-        /// True when the line was completely empty (SPEC §5: skipped).
-        var isBlank: Bool { fields.count == 1 && fields[0].isEmpty && !quotedFirst }
-        var quotedFirst = false
-    }
-
-    struct Failure: Error, Equatable {
-        var line: Int
-        var message: String
-    }
+    typealias Record = InputRecord
+    typealias Failure = ReadFailure
 
     let bytes: [UInt8]
     /// A guard against runaway fields (an unbalanced quote swallowing the rest of a file).
@@ -42,19 +32,17 @@ struct CSVReader: Sequence {
             var fields: [String] = []
             fields.reserveCapacity(16)
             var field: [UInt8] = []
-            var quotedFirst = false
             var i = position
             let n = bytes.count
             fieldLoop: while true {
                 field.removeAll(keepingCapacity: true)
                 if i < n && bytes[i] == 0x22 {
-                    if fields.isEmpty { quotedFirst = true }
                     // Quoted field.
                     let quoteLine = line
                     i += 1
                     while true {
                         guard i < n else {
-                            failure = Failure(line: quoteLine, message: "a quoted field opened on line \(quoteLine) is never closed; check for an unbalanced \" character")
+                            failure = Failure(line: quoteLine, message: .init("第 \(quoteLine) 行开始的带引号的单元格没有结束引号；请检查是否多了一个 \" 号", "a quoted field opened on line \(quoteLine) is never closed; check for an unbalanced \" character"))
                             return nil
                         }
                         let b = bytes[i]
@@ -71,14 +59,14 @@ struct CSVReader: Sequence {
                         field.append(b)
                         i += 1
                         if field.count > maxFieldBytes {
-                            failure = Failure(line: quoteLine, message: "a field opened on line \(quoteLine) is longer than \(maxFieldBytes / 1024) KiB; check for an unbalanced \" character")
+                            failure = Failure(line: quoteLine, message: .init("第 \(quoteLine) 行开始的单元格超过 \(maxFieldBytes / 1024) KiB；请检查是否多了一个 \" 号", "a field opened on line \(quoteLine) is longer than \(maxFieldBytes / 1024) KiB; check for an unbalanced \" character"))
                             return nil
                         }
                     }
                     fields.append(String(decoding: field, as: UTF8.self))
                     // After the closing quote: a separator, a line end or the end.
                     if i < n, bytes[i] != 0x2C, bytes[i] != 0x0A, !(bytes[i] == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A), bytes[i] != 0x0D {
-                        failure = Failure(line: line, message: "text follows a closing quote; a quote inside a quoted field must be doubled (\"\")")
+                        failure = Failure(line: line, message: .init("结束引号后面还有文字；带引号的单元格中的引号要写成两个（\"\"）", "text follows a closing quote; a quote inside a quoted field must be doubled (\"\")"))
                         return nil
                     }
                 } else {
@@ -87,13 +75,13 @@ struct CSVReader: Sequence {
                         let b = bytes[i]
                         if b == 0x2C || b == 0x0A || b == 0x0D { break }
                         if b == 0x22 {
-                            failure = Failure(line: line, message: "a quote appears inside an unquoted field; put the whole field in quotes and double the quote (\"\")")
+                            failure = Failure(line: line, message: .init("未加引号的单元格中出现了引号；请把整个单元格用引号括起来，并把其中的引号写成两个（\"\"）", "a quote appears inside an unquoted field; put the whole field in quotes and double the quote (\"\")"))
                             return nil
                         }
                         i += 1
                     }
                     if i - s > maxFieldBytes {
-                        failure = Failure(line: line, message: "a field is longer than \(maxFieldBytes / 1024) KiB")
+                        failure = Failure(line: line, message: .init("单元格超过 \(maxFieldBytes / 1024) KiB，无法导入", "a field is longer than \(maxFieldBytes / 1024) KiB"))
                         return nil
                     }
                     // Straight from the input, without a copy through `field`.
@@ -115,7 +103,7 @@ struct CSVReader: Sequence {
                 }
             }
             position = i
-            return Record(line: startLine, fields: fields, quotedFirst: quotedFirst)
+            return Record(line: startLine, fields: fields)
         }
     }
 }

@@ -1,22 +1,28 @@
 import Foundation
 import GRDB
+import Spreadsheets
 import TeacherGrowth
 
 public enum ExportFormat: String, Sendable, CaseIterable {
-    case csv, json
+    case csv, json, xlsx
 }
 
 extension Registry {
     /// Writes every record of a kind in the SPEC §5 format, so that importing the output into the
-    /// same registry changes nothing (and into an empty one reproduces the data).
-    public func export(_ kind: ImportKind, format: ExportFormat, to out: (String) -> Void) throws {
+    /// same registry changes nothing (and into an empty one reproduces the data). CSV and Excel
+    /// carry Chinese headers by default (`language: .en` for the English column names); both are
+    /// what import reads. Codes stay the English codes, as in every round-trip file.
+    public func export(_ kind: ImportKind, format: ExportFormat, language: Language = .zh, to out: (String) -> Void) throws {
+        precondition(format != .xlsx, "use exportWorkbook for .xlsx")
+        let columns = kind.storedColumns
+        let header = columns.map { language == .zh ? $0.chinese : $0.name }
         try writer.read { db in
             let cursor = try Row.fetchCursor(db, sql: Registry.exportSQL(kind))
             switch format {
-            case .csv:
-                out("\u{FEFF}" + CSVWriter.line(kind.columnNames))
+            case .csv, .xlsx:
+                out("\u{FEFF}" + CSVWriter.line(header))
                 while let row = try cursor.next() {
-                    out(CSVWriter.line(kind.columns.enumerated().map { i, c in
+                    out(CSVWriter.line(columns.enumerated().map { i, c in
                         ExportCell.text(row[i] as DatabaseValue, c.kind)
                     }))
                 }
@@ -24,7 +30,7 @@ extension Registry {
                 out("[")
                 var first = true
                 while let row = try cursor.next() {
-                    let fields = kind.columns.enumerated().map { i, c in
+                    let fields = columns.enumerated().map { i, c in
                         "\(JSONText.string(c.name)):\(ExportCell.json(row[i] as DatabaseValue, c.kind))"
                     }
                     out((first ? "\n" : ",\n") + "{" + fields.joined(separator: ",") + "}")
@@ -33,6 +39,21 @@ extension Registry {
                 out(first ? "]\n" : "\n]\n")
             }
         }
+    }
+
+    /// The same records as an Excel workbook: one sheet named after the kind, dates as dates,
+    /// hours and money as numbers, every other cell as text.
+    public func exportWorkbook(_ kind: ImportKind, language: Language = .zh) throws -> Data {
+        let columns = kind.storedColumns
+        let sheet = SheetWriter(name: language == .zh ? kind.chineseName : kind.name,
+                                header: columns.map { language == .zh ? $0.chinese : $0.name })
+        try writer.read { db in
+            let cursor = try Row.fetchCursor(db, sql: Registry.exportSQL(kind))
+            while let row = try cursor.next() {
+                sheet.add(columns.enumerated().map { i, c in ExportCell.cell(row[i] as DatabaseValue, c.kind) })
+            }
+        }
+        return try XLSXWriter.workbook([sheet])
     }
 
     static func exportSQL(_ kind: ImportKind) -> String {
@@ -48,11 +69,30 @@ extension Registry {
             ORDER BY t.id
             """
         }
-        return "SELECT \(kind.columns.map(\.db).joined(separator: ", ")) FROM \(kind.table) ORDER BY id"
+        return "SELECT \(kind.dbColumns.joined(separator: ", ")) FROM \(kind.table) ORDER BY id"
     }
 }
 
 enum ExportCell {
+    /// A workbook cell: dates as dates, hours and money as numbers, whole numbers as integers.
+    static func cell(_ v: DatabaseValue, _ kind: CellKind) -> CellValue {
+        switch v.storage {
+        case .null: return .empty
+        case .int64(let n):
+            switch kind {
+            case .tenths: return .number(Decimals.format(Int(n), places: 1, trimZeroFraction: true))
+            case .hundredths: return .number(Decimals.format(Int(n), places: 2, trimZeroFraction: true))
+            case .yesNo: return .text(n == 1 ? "yes" : "no")
+            default: return .integer(Int(n))
+            }
+        case .string(let s):
+            if case .date = kind, let d = CivilDate(iso: s) { return .date(d) }
+            return .text(s)
+        case .double(let d): return .number(String(d))
+        case .blob: return .empty
+        }
+    }
+
     static func text(_ v: DatabaseValue, _ kind: CellKind) -> String {
         switch v.storage {
         case .null: return ""
@@ -86,19 +126,13 @@ enum ExportCell {
     }
 }
 
-/// Spreadsheet-formula safety for CSV exports: a text cell that Excel would run as a formula
-/// (`=`, `+`, `-`, `@`) is written with a leading `'`, and import removes that one `'` again, so
-/// export → import still round-trips exactly.
+/// Spreadsheet-formula safety for CSV exports (see `CSVText.neutralised`): only text cells, so that
+/// a negative number stays a number; import removes the `'` again, so export → import round-trips.
 enum FormulaGuard {
-    static let triggers: Set<Character> = ["=", "+", "-", "@"]
-
     static func escape(_ s: String, _ kind: CellKind) -> String {
-        guard case .text = kind, let first = s.first, triggers.contains(first) else { return s }
-        return "'" + s
+        guard case .text = kind else { return s }
+        return CSVText.neutralised(s)
     }
 
-    static func unescape(_ s: String) -> String {
-        guard s.hasPrefix("'"), let second = s.dropFirst().first, triggers.contains(second) else { return s }
-        return String(s.dropFirst())
-    }
+    static func unescape(_ s: String) -> String { CSVText.unneutralised(s) }
 }

@@ -39,6 +39,9 @@ struct ImportWriter {
         return "SELECT id FROM \(table) WHERE \(conditions.joined(separator: " AND "))"
     }
 
+    /// The id of the row the last upsert added, updated or found unchanged.
+    private(set) var lastID: Int64?
+
     /// Prepared inserts, upserts and look-ups by table and key variant: built once per import.
     private var statements: [StatementKey: Prepared] = [:]
 
@@ -76,8 +79,11 @@ struct ImportWriter {
         // without the per-statement journal that an upsert needs.
         guard let id = try RawStatement.run(prepared.lookup, keyValues, in: db) else {
             _ = try RawStatement.run(prepared.insert, values, in: db)
-            return (.added, sqlite3_last_insert_rowid(connection))
+            let id = sqlite3_last_insert_rowid(connection)
+            lastID = id
+            return (.added, id)
         }
+        lastID = id
         _ = try RawStatement.run(prepared.upsert, values, in: db)
         return sqlite3_changes(connection) > 0 ? (.updated, id) : (.unchanged, nil)
     }
@@ -100,7 +106,7 @@ struct ImportWriter {
     private mutating func log(_ outcome: Outcome, table: String, id: Int64, file: String, line: Int) throws {
         guard outcome != .unchanged else { return }
         guard id > 0, id < 1 << 31, line > 0, line < 1 << 32 else {
-            throw RegistryError.invalid("\(file):\(line): the registry cannot record this row in its change log (row id \(id)); split the file")
+            throw RegistryError.invalid(.init("\(file):\(line): 变更记录无法记下这一行（行号 \(id)）；请把文件拆小后再导入", "\(file):\(line): the registry cannot record this row in its change log (row id \(id)); split the file"))
         }
         let key = LogKey(action: outcome == .added ? "add" : "update", table: table, file: file)
         if pendingLog[key] == nil { pendingOrder.append(key) }
@@ -152,12 +158,13 @@ struct ImportWriter {
         let kind = row.kind
         if kind.name == "teachers" { return try writeTeacher(row, file: file) }
         let columns = kind.dbColumns
+        let values = kind.storedValues(row.values)
         var key = kind.naturalKey
         var partial: String? = nil
         if kind.keyedByRefWhenPresent {
             if row.text("ref") != nil { key = ["ref"]; partial = "ref IS NOT NULL" } else { partial = "ref IS NULL" }
         }
-        let (outcome, id) = try upsert(table: kind.table, columns: columns, values: row.values, key: key, partial: partial)
+        let (outcome, id) = try upsert(table: kind.table, columns: columns, values: values, key: key, partial: partial)
         if let id { try log(outcome, table: kind.table, id: id, file: file, line: row.line) }
         return outcome
     }

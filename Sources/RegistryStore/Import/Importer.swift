@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Spreadsheets
 import TeacherGrowth
 
 extension Registry {
@@ -11,33 +12,40 @@ extension Registry {
             ImportKind.all.firstIndex(of: $0.kind)! < ImportKind.all.firstIndex(of: $1.kind)!
         }
         var issues: [ImportIssue] = []
-        var decoded: [(source: ImportSource, bytes: [UInt8], parser: RowParser)] = []
+        var decoded: [(source: ImportSource, reader: TableReader, parser: RowParser, header: InputRecord)] = []
 
-        // Decode and read headers.
+        // Decode and find each table's header.
         for source in ordered {
-            switch TextDecoding.utf8Bytes(source.bytes, encoding: options.encoding) {
-            case .failure(let f):
-                issues.append(.init(severity: .error, file: source.fileName, line: f.line, column: nil, message: "the file \(f.message)"))
-            case .success(let bytes):
-                var iterator = CSVReader(bytes: bytes).makeIterator()
-                var header: CSVReader.Record?
-                while let r = iterator.next() { if !r.isBlank { header = r; break } }
-                if let failure = iterator.failure {
-                    issues.append(.init(severity: .error, file: source.fileName, line: failure.line, column: nil, message: failure.message))
-                    continue
+            func fail(_ line: Int, _ message: LocalizedText) {
+                issues.append(.init(severity: .error, file: source.fileName, sheet: source.sheetName, line: line, message: message))
+            }
+            do {
+                let reader = try TableReader(source, encoding: options.encoding)
+                switch try reader.locateHeader(source.kind) {
+                case .failed(let f):
+                    fail(f.line, f.message)
+                case .empty:
+                    fail(1, .init("是空的；第一行应为表头，写明各列名称（\(source.kind.columns.filter(\.required).map(\.chinese).joined(separator: "、")) 等）",
+                                  "the file is empty; it needs a header line naming its columns (\(source.kind.columnNames.joined(separator: ",")))"))
+                case .found(let header, let skipped):
+                    for r in skipped {
+                        let text = r.fields.first { !Text.trimmed($0).isEmpty }.map { String(Text.trimmed($0).prefix(30)) } ?? ""
+                        issues.append(.init(severity: .warning, file: source.fileName, sheet: source.sheetName, line: r.line, message: .init(
+                            "在表头（第 \(header.line) 行）之上，是标题或说明（“\(text)”），已跳过",
+                            "is above the header (line \(header.line)), a title or note (\"\(text)\"); skipped")))
+                    }
+                    if let parser = RowParser.make(kind: source.kind, file: source.fileName, sheet: source.sheetName, header: header, issues: &issues) {
+                        decoded.append((source, reader, parser, header))
+                    }
                 }
-                guard let header else {
-                    issues.append(.init(severity: .error, file: source.fileName, line: 1, column: nil,
-                                        message: "the file is empty; it needs a header line naming its columns (\(source.kind.columnNames.joined(separator: ",")))"))
-                    continue
-                }
-                if let parser = RowParser.make(kind: source.kind, file: source.fileName, header: header, issues: &issues) {
-                    decoded.append((source, bytes, parser))
-                }
+            } catch let f as ReadFailure {
+                fail(f.line, f.message)
+            } catch let w as WorkbookError {
+                fail(1, w.message)
             }
         }
         if issues.contains(where: { $0.severity == .error }) {
-            return ImportOutcome(issues: issues, summaries: [], committed: false)
+            return ImportOutcome(issues: Registry.sorted(issues), summaries: [], committed: false)
         }
 
         let clock = ContinuousClock()
@@ -62,47 +70,65 @@ extension Registry {
                 // Commit only a real run that changed something: an import that changes nothing
                 // leaves no trace, not even an empty batch.
                 let changed = outcome!.summaries.contains { $0.added + $0.updated > 0 }
-                return outcome!.committed && changed ? .commit : .rollback
+                guard outcome!.committed && changed else {
+                    outcome!.batchID = nil
+                    return .rollback
+                }
+                return .commit
             }
             return outcome!
 
             func validateAndWrite() throws -> ImportOutcome {
                 // Validation happens inside the write transaction so that the database cannot change
                 // between the checks and the writes.
-                let universe = try Universe(db, kinds: Set(decoded.map(\.source.kind.name)))
+                let universe = try Universe(db, kinds: Set(decoded.map(\.source.kind.name)),
+                                            names: decoded.contains { $0.parser.carriesNames })
                 var rowCounts: [Int] = []
                 // Rows are kept from the validation pass for the write pass while they are few enough
                 // (about 4 million cells); past that, they are read again rather than held in memory.
                 var kept: [[ParsedRow]?] = []
                 var keptCells = 0
                 let cellBudget = 4_000_000
-                for (source, bytes, parser) in decoded {
-                    var validator = Validator(universe: universe, file: source.fileName)
+                for (source, reader, parser, header) in decoded {
+                    var validator = Validator(universe: universe, file: source.fileName, sheet: source.sheetName)
                     var count = 0
                     var rows: [ParsedRow]? = []
-                    let failure = Registry.forEachRecord(bytes, parser: parser, issues: &issues, validatePartialRows: true) { row, ok in
-                        count += 1
-                        validator.check(row)
-                        if ok, rows != nil {
-                            keptCells += row.values.count
-                            if keptCells <= cellBudget { rows!.append(row) } else { rows = nil }
+                    var rowIssues: [ImportIssue] = []
+                    var notes: [ImportIssue] = []
+                    let failure: ReadFailure?
+                    do {
+                        failure = try reader.forEachDataRow(after: header, issues: &notes) { record in
+                            count += 1
+                            let (values, ok) = parser.parsePartially(record, issues: &rowIssues)
+                            guard let values else { return }
+                            let row = ParsedRow(kind: parser.kind, line: record.line, values: values)
+                            validator.check(row)
+                            if ok, rows != nil {
+                                keptCells += values.count
+                                if keptCells <= cellBudget { rows!.append(row) } else { rows = nil }
+                            }
+                            if count % 20_000 == 0 {
+                                options.progress?(.init(phase: .validating, file: source.fileName, bytesDone: count, bytesTotal: 0))
+                            }
                         }
-                        if count % 20_000 == 0 {
-                            options.progress?(.init(phase: .validating, file: source.fileName, bytesDone: 0, bytesTotal: bytes.count))
-                        }
+                    } catch let w as WorkbookError {
+                        failure = ReadFailure(line: 1, message: w.message)
                     }
+                    issues += rowIssues + notes
                     if let failure {
-                        issues.append(.init(severity: .error, file: source.fileName, line: failure.line, column: nil, message: failure.message))
+                        issues.append(.init(severity: .error, file: source.fileName, sheet: source.sheetName, line: failure.line, message: failure.message))
                     }
                     issues += validator.issues
                     rowCounts.append(count)
                     kept.append(rows)
                     if count == 0 && failure == nil {
-                        issues.append(.init(severity: .error, file: source.fileName, line: 1, column: nil,
-                                            message: "has a header but no rows; add the rows, or leave the file out"))
+                        issues.append(.init(severity: .error, file: source.fileName, sheet: source.sheetName, line: header.line, message: .init(
+                            "只有表头，没有数据行；请补上数据，或不导入这个文件",
+                            "has a header but no rows; add the rows, or leave the file out")))
                     }
                 }
-                issues += Validator.overlapIssues(universe)
+                issues += Validator.overlapIssues(universe, sheets: Dictionary(decoded.map { ($0.source.fileName, $0.source.sheetName) },
+                                                                              uniquingKeysWith: { a, _ in a }))
                 if issues.contains(where: { $0.severity == .error }) {
                     return ImportOutcome(issues: Registry.sorted(issues), summaries: [], committed: false)
                 }
@@ -110,62 +136,60 @@ extension Registry {
                 mark("validated")
                 // Write.
                 var summaries: [FileSummary] = []
+                var batchID: Int64?
                 do {
-                    let source = decoded.map(\.source.fileName).joined(separator: ", ")
+                    let source = decoded.map(\.source.place).joined(separator: ", ")
                     let batch = try Registry.beginBatch(db, actor: options.actor, command: options.command, source: source)
+                    batchID = options.dryRun ? nil : batch
                     var w = try ImportWriter(db: db, batchID: batch)
                     var ignored: [ImportIssue] = []
-                    for (index, (source, bytes, parser)) in decoded.enumerated() {
-                        var s = FileSummary(kind: source.kind.name, file: source.fileName, rows: rowCounts[index],
-                                            added: 0, updated: 0, unchanged: 0)
+                    for (index, (source, reader, parser, header)) in decoded.enumerated() {
+                        var s = FileSummary(kind: source.kind.name, file: source.place,
+                                            rows: rowCounts[index], added: 0, updated: 0, unchanged: 0)
                         var done = 0
-                        var writeError: Error?
-                        let each: ((ParsedRow, Bool) -> Void) -> Void = { body in
-                            if let rows = kept[index] { for r in rows { body(r, true) } }
-                            else { _ = Registry.forEachRecord(bytes, parser: parser, issues: &ignored, body) }
-                        }
-                        each { row, _ in
-                            guard writeError == nil else { return }
-                            do {
-                                switch try w.write(row, file: source.fileName) {
-                                case .added: s.added += 1
-                                case .updated: s.updated += 1
-                                case .unchanged: s.unchanged += 1
-                                }
-                            } catch { writeError = error }
+                        func store(_ row: ParsedRow) throws {
+                            // A constraint the validator missed (a bug), or the disk: never SQLite's words.
+                            let outcome = try Registry.reportingWriteFailures(at: source.place, line: row.line) {
+                                try w.write(row, file: source.fileName)
+                            }
+                            switch outcome {
+                            case .added: s.added += 1
+                            case .updated: s.updated += 1
+                            case .unchanged: s.unchanged += 1
+                            }
                             done += 1
                             if done % 20_000 == 0 {
                                 options.progress?(.init(phase: .writing, file: source.fileName, bytesDone: done, bytesTotal: rowCounts[index]))
                             }
                         }
-                        if let writeError { throw writeError }
+                        if let rows = kept[index] {
+                            for r in rows { try store(r) }
+                        } else {
+                            // Too many rows to keep: read the file again (it was valid a moment ago).
+                            _ = try reader.forEachDataRow(after: header, issues: &ignored) { record in
+                                var dropped: [ImportIssue] = []
+                                if case (let values?, true) = parser.parsePartially(record, issues: &dropped) {
+                                    try store(ParsedRow(kind: parser.kind, line: record.line, values: values))
+                                }
+                            }
+                        }
                         summaries.append(s)
                     }
                     try w.finish()
                 }
                 mark("written")
-                return ImportOutcome(issues: Registry.sorted(issues), summaries: summaries, committed: !options.dryRun)
+                return ImportOutcome(issues: Registry.sorted(issues), summaries: summaries, committed: !options.dryRun, batchID: batchID)
             }
         }
     }
 
-    /// Reads every data record after the header; calls `body` with each valid row.
-    /// With `validatePartialRows`, rows with invalid cells are passed too (with those cells null,
-    /// and `false`), so that one run reports every problem of a row.
-    static func forEachRecord(_ bytes: [UInt8], parser: RowParser, issues: inout [ImportIssue],
-                              validatePartialRows: Bool = false,
-                              _ body: (ParsedRow, Bool) -> Void) -> CSVReader.Failure? {
-        var iterator = CSVReader(bytes: bytes).makeIterator()
-        var sawHeader = false
-        while let record = iterator.next() {
-            if record.isBlank { continue }
-            if !sawHeader { sawHeader = true; continue }
-            let (values, ok) = parser.parsePartially(record, issues: &issues)
-            if let values, ok || validatePartialRows {
-                body(ParsedRow(kind: parser.kind, line: record.line, values: values), ok)
-            }
+    /// Runs a write, turning a database error into a sentence that names the file and line.
+    static func reportingWriteFailures<T>(at place: String, line: Int, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as DatabaseError {
+            throw RegistryError.writeFailed(place: place, line: line, cause: DatabaseFailure(e))
         }
-        return iterator.failure
     }
 
     static func sorted(_ issues: [ImportIssue]) -> [ImportIssue] {
@@ -175,33 +199,106 @@ extension Registry {
         }.map(\.element)
     }
 
-    /// Reads a file from disk as an import source.
+    /// Reads a file from disk as an import source: a CSV file, or a workbook (.xlsx) whose sheet
+    /// named after the kind (`training`, `培训`) is used, else its only or first sheet that has the
+    /// kind's header.
     public static func source(kind: ImportKind, path: String) throws -> ImportSource {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RegistryError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or a folder" : "no such file")
+        let fileName = (path as NSString).lastPathComponent
+        if isWorkbook(path) {
+            let workbook = try openWorkbook(path)
+            return ImportSource(kind: kind, fileName: fileName, content: .sheet(try sheet(for: kind, in: workbook)))
         }
-        return ImportSource(kind: kind, fileName: (path as NSString).lastPathComponent, bytes: [UInt8](data))
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RegistryError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path)
+                ? .init("没有读取权限，或它是文件夹", "permission denied or a folder") : .init("文件不存在", "no such file"))
+        }
+        return ImportSource(kind: kind, fileName: fileName, bytes: [UInt8](data))
     }
 
-    /// The files of a folder named `KIND.csv` (letter case ignored), and the names that matched nothing.
+    /// A file to read as a workbook: named .xlsx/.xlsm, or a ZIP file whatever its name.
+    static func isWorkbook(_ path: String) -> Bool {
+        let ext = (path as NSString).pathExtension.lowercased()
+        if ext == "xlsx" || ext == "xlsm" || ext == "xls" { return true }
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        return (try? h.read(upToCount: 4)).map { [UInt8]($0) == [0x50, 0x4B, 0x03, 0x04] } ?? false
+    }
+
+    static func openWorkbook(_ path: String) throws -> Workbook {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw RegistryError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path)
+                ? .init("没有读取权限", "permission denied") : .init("文件不存在", "no such file"))
+        }
+        do { return try Workbook(path: path) } catch let e as WorkbookError {
+            throw RegistryError.invalid(.init("\(e.fileName)：\(e.message.zh)", "\(e.fileName): \(e.message.en)"))
+        }
+    }
+
+    /// The sheet of a workbook that holds `kind`.
+    public static func sheet(for kind: ImportKind, in workbook: Workbook) throws -> WorkbookSheet {
+        let visible = workbook.sheets.filter { !$0.hidden }
+        if let named = visible.first(where: { ImportKind.named($0.name) == kind }) {
+            return WorkbookSheet(workbook: workbook, sheet: named)
+        }
+        if visible.count == 1 { return WorkbookSheet(workbook: workbook, sheet: visible[0]) }
+        for sheet in visible {
+            let probe = ImportSource(kind: kind, fileName: workbook.fileName, content: .sheet(WorkbookSheet(workbook: workbook, sheet: sheet)))
+            if let reader = try? TableReader(probe, encoding: nil), case .found(let h, _)? = try? reader.locateHeader(kind),
+               RowParser.isHeader(h, kind: kind) {
+                return WorkbookSheet(workbook: workbook, sheet: sheet)
+            }
+        }
+        guard let first = visible.first ?? workbook.sheets.first else {
+            throw RegistryError.invalid(.init("\(workbook.fileName) 中没有工作表", "\(workbook.fileName) has no worksheets"))
+        }
+        return WorkbookSheet(workbook: workbook, sheet: first)
+    }
+
+    /// The import sources of a folder: files named `KIND.csv` or `KIND.xlsx` (an English or Chinese
+    /// kind name, letter case ignored), and workbooks whose sheets are named after kinds; with the
+    /// names that matched nothing.
     public static func sources(inDirectory dir: String) throws -> (sources: [ImportSource], ignored: [String]) {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted() } catch {
-            throw RegistryError.cannotRead(path: dir, reason: "not a readable folder")
+            throw RegistryError.cannotRead(path: dir, reason: .init("不是可读取的文件夹", "not a readable folder"))
         }
         var sources: [ImportSource] = [], ignored: [String] = []
         var seen: [String: String] = [:]
+        func add(_ source: ImportSource, as label: String) throws {
+            if let other = seen[source.kind.name] {
+                throw RegistryError.invalid(.init("文件夹中 \(other) 和 \(label) 都是\(source.kind.chineseName)（\(source.kind.name)）数据；请只保留一个",
+                                                  "The folder has both \(other) and \(label) for \(source.kind.name); keep one"))
+            }
+            seen[source.kind.name] = label
+            sources.append(source)
+        }
         for name in names {
-            let lower = name.lowercased()
-            guard lower.hasSuffix(".csv"), let kind = ImportKind.named(String(lower.dropLast(4))) else {
+            let path = (dir as NSString).appendingPathComponent(name)
+            let ext = (name as NSString).pathExtension.lowercased()
+            let base = (name as NSString).deletingPathExtension
+            // Office's lock and temporary files (~$培训.xlsx, .~lock.培训.xlsx#).
+            if name.hasPrefix("~$") || name.hasPrefix(".") { ignored.append(name); continue }
+            switch ext {
+            case "csv":
+                guard let kind = ImportKind.named(base) else { ignored.append(name); continue }
+                try add(try source(kind: kind, path: path), as: name)
+            case "xlsx", "xlsm", "xls":
+                if let kind = ImportKind.named(base) {
+                    try add(try source(kind: kind, path: path), as: name)
+                    continue
+                }
+                let workbook = try openWorkbook(path)
+                var any = false
+                for sheet in workbook.sheets where !sheet.hidden {
+                    guard let kind = ImportKind.named(sheet.name) else { continue }
+                    any = true
+                    try add(ImportSource(kind: kind, fileName: name, content: .sheet(WorkbookSheet(workbook: workbook, sheet: sheet))),
+                            as: "\(name)[\(sheet.name)]")
+                }
+                if !any { ignored.append(name) }
+            default:
                 ignored.append(name)
-                continue
             }
-            if let other = seen[kind.name] {
-                throw RegistryError.invalid("The folder has both \(other) and \(name) for \(kind.name); keep one")
-            }
-            seen[kind.name] = name
-            sources.append(try source(kind: kind, path: (dir as NSString).appendingPathComponent(name)))
         }
         return (sources, ignored)
     }

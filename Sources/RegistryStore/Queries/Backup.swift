@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TeacherGrowth
 
 extension Registry {
     /// A consistent copy of the database at `destination` through SQLite's online backup, while
@@ -8,7 +9,7 @@ extension Registry {
     public func backup(to destination: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
         let fm = FileManager.default
         if fm.fileExists(atPath: destination) {
-            throw RegistryError.invalid("\(destination) already exists; choose a new file name for the backup")
+            throw RegistryError.invalid(.init("\(destination) 已存在；请为备份另取一个新文件名", "\(destination) already exists; choose a new file name for the backup"))
         }
         let temporary = destination + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
         try? fm.removeItem(atPath: temporary)
@@ -24,7 +25,7 @@ extension Registry {
             throw e
         } catch {
             try? fm.removeItem(atPath: temporary)
-            throw RegistryError.invalid("The backup to \(destination) failed (\(error)); check that the folder exists and has room")
+            throw RegistryError.invalid(.init("备份到 \(destination) 失败；请检查文件夹是否存在、磁盘是否有空间", "The backup to \(destination) failed; check that the folder exists and has room"))
         }
     }
 

@@ -1,11 +1,16 @@
+import Foundation
 import GRDB
+import Spreadsheets
 import TeacherGrowth
 
-/// A field-level problem with a single-record edit (CLI `training add`, HTTP `POST /training`).
+/// A field-level problem with a single-record edit (CLI `training add`, HTTP `POST /training`, the
+/// web form).
 public struct FieldIssue: Sendable, Hashable, CustomStringConvertible {
     public var field: String
-    public var message: String
-    public var description: String { "\(field): \(message)" }
+    public var message: LocalizedText
+    public init(field: String, message: LocalizedText) { self.field = field; self.message = message }
+    public func text(_ language: Language) -> String { "\(field): \(message.text(language))" }
+    public var description: String { text(.zh) }
 }
 
 public struct TrainingAddResult: Sendable {
@@ -38,36 +43,84 @@ public enum TrainingEditError: Error, Equatable, CustomStringConvertible {
     case notFound(Int64)
     case alreadyVoided(Int64, at: String)
     case emptyReason
+    /// Only a pending record can be approved or rejected.
+    case notPending(Int64, status: String)
+    case voided(Int64)
+    case emptyBatch(Int64)
 
-    public var description: String {
+    public var message: LocalizedText {
         switch self {
-        case .invalid(let issues): return issues.map(\.description).joined(separator: "\n")
-        case .notFound(let id): return "There is no training record \(id); find its ID with `teacher-registry training list`."
-        case .alreadyVoided(let id, let at): return "Training record \(id) was already voided at \(at); nothing was changed."
-        case .emptyReason: return "A void needs a reason; give one with --reason \"…\"."
+        case .invalid(let issues): return .init(issues.map { $0.text(.zh) }.joined(separator: "\n"), issues.map { $0.text(.en) }.joined(separator: "\n"))
+        case .notFound(let id): return .init("没有编号为 \(id) 的培训记录；可用 teacher-registry training list 查找编号",
+                                             "There is no training record \(id); find its ID with `teacher-registry training list`.")
+        case .alreadyVoided(let id, let at): return .init("培训记录 \(id) 已于 \(ChinaTime.display(at)) 作废；未做任何更改",
+                                                          "Training record \(id) was already voided at \(ChinaTime.display(at)); nothing was changed.")
+        case .emptyReason: return .init("须填写原因", "A reason is required; give one with --reason \"…\".")
+        case .notPending(let id, let status):
+            let zh = TrainingStatus(rawValue: status)?.chineseLabel ?? status
+            return .init("培训记录 \(id) 的状态是“\(zh)”，只有“待审核”的记录可以通过或驳回",
+                         "Training record \(id) is \(status); only a pending record can be approved or rejected.")
+        case .voided(let id): return .init("培训记录 \(id) 已作废，不能再审核", "Training record \(id) is void and cannot be reviewed.")
+        case .emptyBatch(let batch): return .init("导入批次 \(batch) 中没有待审核的培训记录", "Import batch \(batch) has no pending training records.")
         }
+    }
+
+    public func text(_ language: Language) -> String { message.text(language) }
+    public var description: String { message.zh }
+}
+
+/// Times shown to people: China time (UTC+8), `2026-12-01 21:38`.
+public enum ChinaTime {
+    /// A stored UTC timestamp (ISO 8601) as China time, to the second.
+    public static func display(_ iso: String) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let plain = ISO8601DateFormatter()
+        guard let date = f.date(from: iso) ?? plain.date(from: iso) else { return String(iso.prefix(19)) }
+        return display(date)
+    }
+
+    public static func display(_ date: Date) -> String {
+        let out = DateFormatter()
+        out.locale = Locale(identifier: "en_US_POSIX")
+        out.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+        out.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return out.string(from: date)
     }
 }
 
 extension Registry {
-    /// Logs one training record with the same validation as a training.csv row (SPEC §5).
-    /// `fields` are SPEC §5 training columns by English name. Re-adding the same record is a no-op.
-    public func addTraining(_ fields: [String: String], actor: String, command: String = "training add") throws -> TrainingAddResult {
+    static func unknownFieldIssues(_ fields: [String: String]) -> [FieldIssue] {
         let kind = ImportKind.training
-        let unknown = fields.keys.filter { !kind.columnNames.contains($0) }.sorted()
-        if !unknown.isEmpty {
-            throw TrainingEditError.invalid(unknown.map { FieldIssue(field: $0, message: "is not a training field (fields: \(kind.columnNames.joined(separator: ", ")))") })
+        return fields.keys.filter { !kind.columnNames.contains($0) }.sorted().map {
+            FieldIssue(field: $0, message: .init("不是培训记录的字段（可用字段：\(kind.columnNames.joined(separator: ", "))）",
+                                                 "is not a training field (fields: \(kind.columnNames.joined(separator: ", ")))"))
         }
+    }
+
+    /// Parses single-record fields as a training.csv row would be parsed.
+    static func parseTrainingFields(_ fields: [String: String], file: String) -> (row: ParsedRow?, cellsOK: Bool, issues: [ImportIssue]) {
+        let kind = ImportKind.training
         let names = kind.columnNames.filter { fields[$0] != nil }
-        let header = CSVReader.Record(line: 0, fields: names)
         var issues: [ImportIssue] = []
-        guard let parser = RowParser.make(kind: kind, file: command, header: header, issues: &issues) else {
-            throw TrainingEditError.invalid(Registry.fieldIssues(issues.filter { $0.severity == .error }))
+        let header = InputRecord(line: 0, fields: names)
+        guard let parser = RowParser.make(kind: kind, file: file, sheet: nil, header: header, issues: &issues) else {
+            return (nil, false, issues)
         }
-        let (parsed, cellsOK) = parser.parsePartially(.init(line: 1, fields: names.map { fields[$0]! }), issues: &issues)
-        let row = ParsedRow(kind: kind, line: 1, values: parsed!)
+        let (parsed, cellsOK) = parser.parsePartially(InputRecord(line: 1, fields: names.map { fields[$0] ?? "" }), issues: &issues)
+        return (parsed.map { ParsedRow(kind: kind, line: 1, values: $0) }, cellsOK, issues)
+    }
+
+    /// Logs one training record with the same validation as a training.csv row (SPEC §5).
+    /// `fields` are SPEC §5 training columns by English name (and `name`, checked against the
+    /// registry). Re-adding the same record is a no-op.
+    public func addTraining(_ fields: [String: String], actor: String, command: String = "training add") throws -> TrainingAddResult {
+        let unknown = Registry.unknownFieldIssues(fields)
+        if !unknown.isEmpty { throw TrainingEditError.invalid(unknown) }
+        let (parsed, cellsOK, issues) = Registry.parseTrainingFields(fields, file: command)
+        guard let row = parsed else { throw TrainingEditError.invalid(Registry.fieldIssues(issues.filter { $0.severity == .error })) }
         return try writer.write { db in
-            let universe = try Universe(db, kinds: ["training"])
+            let universe = try Universe(db, kinds: ["training"], names: fields["name"] != nil)
             var validator = Validator(universe: universe, file: command)
             validator.check(row)
             let errors = (issues + validator.issues).filter { $0.severity == .error }
@@ -76,14 +129,7 @@ extension Registry {
             var w = try ImportWriter(db: db, batchID: batch)
             let outcome = try w.write(row, file: command)
             try w.finish()
-            let id: Int64
-            if let ref = row.text("ref") {
-                id = try Int64.fetchOne(db, sql: "SELECT id FROM training WHERE ref = ?", arguments: [ref])!
-            } else {
-                id = try Int64.fetchOne(db, sql: """
-                    SELECT id FROM training WHERE ref IS NULL AND staff_no = ? AND title = ? AND start_date = ? AND end_date = ?
-                    """, arguments: [row["staff_no"], row["title"], row["start_date"], row["end_date"]])!
-            }
+            guard let id = w.lastID else { throw RegistryError.database(DatabaseFailure(kind: .other)) }
             let o: TrainingAddResult.Outcome = switch outcome { case .added: .added; case .updated: .updated; case .unchanged: .unchanged }
             return TrainingAddResult(id: id, outcome: o, warnings: Registry.fieldIssues(validator.issues.filter { $0.severity == .warning }))
         }
@@ -94,19 +140,15 @@ extension Registry {
     public func validateTraining(_ fields: [String: String]) throws {
         let kind = ImportKind.training
         let known = fields.filter { kind.columnNames.contains($0.key) }
-        let unknown = fields.keys.filter { !kind.columnNames.contains($0) }.sorted()
-            .map { FieldIssue(field: $0, message: "is not a training field (fields: \(kind.columnNames.joined(separator: ", ")))") }
-        let names = kind.columnNames.filter { known[$0] != nil }
-        var issues: [ImportIssue] = []
-        guard let parser = RowParser.make(kind: kind, file: "validate", header: CSVReader.Record(line: 0, fields: names), issues: &issues) else {
-            throw TrainingEditError.invalid(unknown + Registry.fieldIssues(issues.filter { $0.severity == .error }))
-        }
-        let (parsed, _) = parser.parsePartially(.init(line: 1, fields: names.map { known[$0]! }), issues: &issues)
-        let row = ParsedRow(kind: kind, line: 1, values: parsed!)
-        let checks = try writer.read { db -> [ImportIssue] in
-            var validator = Validator(universe: try Universe(db, kinds: ["training"]), file: "validate")
-            validator.check(row)
-            return validator.issues
+        let unknown = Registry.unknownFieldIssues(fields)
+        let (parsed, _, issues) = Registry.parseTrainingFields(known, file: "validate")
+        var checks: [ImportIssue] = []
+        if let row = parsed {
+            checks = try writer.read { db -> [ImportIssue] in
+                var validator = Validator(universe: try Universe(db, kinds: ["training"], names: known["name"] != nil), file: "validate")
+                validator.check(row)
+                return validator.issues
+            }
         }
         let errors = unknown + Registry.fieldIssues((issues + checks).filter { $0.severity == .error })
         if !errors.isEmpty { throw TrainingEditError.invalid(errors) }

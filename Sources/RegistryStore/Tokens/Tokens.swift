@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TeacherGrowth
 
 /// An HTTP credential (SPEC §8 `token`): shown once when made, stored only as a SHA-256 hash.
 public struct AccessToken: Sendable, Hashable {
@@ -20,15 +21,17 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
     case emptyName
 
-    public var description: String {
+    public var message: LocalizedText {
         switch self {
-        case .principalNeedsSchool: "A principal's token needs --school CODE: it gives access to that school only."
-        case .schoolOnlyForPrincipal: "--school is only for a principal's token; county and hr tokens see every school."
-        case .unknownSchool(let c): "There is no school \(c); check the code with `teacher-registry export schools`."
-        case .notFound(let t): "There is no active token \(t); list them with `teacher-registry token list`."
-        case .emptyName: "Give the token a name with --name (who or what uses it)."
+        case .principalNeedsSchool: .init("校长的令牌需要 --school 学校代码：只能查看该校", "A principal's token needs --school CODE: it gives access to that school only.")
+        case .schoolOnlyForPrincipal: .init("--school 只用于校长的令牌；县教委和人事的令牌可查看所有学校", "--school is only for a principal's token; county and hr tokens see every school.")
+        case .unknownSchool(let c): .init("没有学校 \(c)；请用 teacher-registry export schools 核对代码", "There is no school \(c); check the code with `teacher-registry export schools`.")
+        case .notFound(let t): .init("没有有效的令牌 \(t)；可用 teacher-registry token list 查看", "There is no active token \(t); list them with `teacher-registry token list`.")
+        case .emptyName: .init("请用 --name 给令牌起个名字（谁或什么程序在用）", "Give the token a name with --name (who or what uses it).")
         }
     }
+
+    public var description: String { message.zh }
 }
 
 extension Registry {

@@ -27,6 +27,8 @@ public enum RotationPlan {
         /// The largest whole n with D − n years ≥ `since`.
         public var yearsAtSchool: Int
         public var withinK: Bool
+        /// Age in whole years on D, when the birth date is known.
+        public var age: Int? = nil
     }
 
     /// A candidate: eligible for `exchange_rate` in Y, a backbone teacher on D, no rotation started in Y.

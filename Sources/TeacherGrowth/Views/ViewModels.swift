@@ -49,11 +49,16 @@ public struct RotationView: Sendable {
     public var planTarget: Plan.Target?
     public var k: Int?
     public var candidates: [RotationPlan.Candidate]
+    /// Names of the candidates (shown to the county office, never in public routes).
+    public var names: [String: String]
+    public var schoolNames: [String: String]
 
     public init(year: Int, asOf: CivilDate, metrics: [MetricResult], schools: [SchoolFigures], flows: [Flow], planMetric: MetricKey,
-                planTarget: Plan.Target?, k: Int?, candidates: [RotationPlan.Candidate]) {
+                planTarget: Plan.Target?, k: Int?, candidates: [RotationPlan.Candidate], names: [String: String] = [:],
+                schoolNames: [String: String] = [:]) {
         self.year = year; self.asOf = asOf; self.metrics = metrics; self.schools = schools; self.flows = flows
         self.planMetric = planMetric; self.planTarget = planTarget; self.k = k; self.candidates = candidates
+        self.names = names; self.schoolNames = schoolNames
     }
 }
 
