@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "TeacherGrowthTests", dependencies: ["TeacherGrowth", "GrowthReports"]),
         .testTarget(
             name: "RegistryStoreTests",
-            dependencies: ["TeacherGrowth", "RegistryStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TeacherGrowth", "RegistryStore", "Spreadsheets", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -70,7 +70,7 @@ let package = Package(
             dependencies: ["RegistryHTTP", "RegistryStore", "TeacherGrowth",
                            .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
-        .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "RegistryStore", "TeacherGrowth", "DemoCounty"]),
+        .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "RegistryStore", "TeacherGrowth", "DemoCounty", "Spreadsheets"]),
     ],
     swiftLanguageModes: [.v6]
 )

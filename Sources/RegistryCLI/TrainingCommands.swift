@@ -1,12 +1,14 @@
 import ArgumentParser
+import Foundation
 import GrowthReports
+import Spreadsheets
 import RegistryStore
 import TeacherGrowth
 
 struct TrainingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "training",
-        abstract: "Log, list and void single training records.",
+        abstract: "登记、列出、作废单条培训记录 Log, list and void single training records.",
         subcommands: [Add.self, List.self, Void.self])
 
     struct Add: ParsableCommand {
@@ -35,11 +37,11 @@ struct TrainingCommand: ParsableCommand {
             let registry = try database.open()
             do {
                 let result = try registry.addTraining(fields, actor: Actor.current)
-                for w in result.warnings { Console.error("warning: \(w)") }
+                for w in result.warnings { Console.error(CLI.say("警告：", "warning: ") + w.text(CLI.language)) }
                 switch result.outcome {
-                case .added: print("Added training record \(result.id).")
-                case .updated: print("Updated training record \(result.id).")
-                case .unchanged: print("Training record \(result.id) already holds these values; nothing changed.")
+                case .added: print(CLI.say("已登记培训记录 \(result.id)。", "Added training record \(result.id)."))
+                case .updated: print(CLI.say("已更新培训记录 \(result.id)。", "Updated training record \(result.id)."))
+                case .unchanged: print(CLI.say("培训记录 \(result.id) 已是这些内容，未做更改。", "Training record \(result.id) already holds these values; nothing changed."))
                 }
             } catch TrainingEditError.invalid(let issues) {
                 let names = ["staff_no": "--staff-no", "start_date": "--start", "end_date": "--end"]
@@ -51,72 +53,101 @@ struct TrainingCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List training records, newest first.")
+        static let configuration = CommandConfiguration(abstract: "列出培训记录（最新的在前）List training records, newest first.")
 
         @OptionGroup var database: DatabaseOptions
-        @Option(name: .customLong("staff-no"), help: "Only this teacher.") var staffNo: String?
-        @Option(help: "Only staff whose latest assignment is at this school.") var school: String?
-        @Option(help: "approved, pending or rejected.") var status: String?
-        @Option(help: "Only records ending on or after this date.") var from: String?
-        @Option(help: "Only records ending on or before this date.") var to: String?
-        @Option(help: "At most this many rows (default 200; 0 = all).") var limit: Int = 200
-        @Option(help: "text, csv or json.") var format: String = "text"
+        @OptionGroup var language: LanguageOption
+        @Option(name: .customLong("staff-no"), help: "只看此工号 Only this teacher.") var staffNo: String?
+        @Option(help: "只看当前任职在此学校的教师 Only staff whose latest assignment is at this school.") var school: String?
+        @Option(help: "审核状态：approved（已认定）、pending（待审核）、rejected（未通过）") var status: String?
+        @Option(help: "结束日期不早于 Only records ending on or after this date.") var from: String?
+        @Option(help: "结束日期不晚于 Only records ending on or before this date.") var to: String?
+        @Option(name: .customLong("batch"), help: "只看某导入批次的记录 Only records added by this import batch.") var batch: Int64?
+        @Option(help: "最多列出几条（默认 200；0 = 全部）") var limit: Int = 200
+        @Option(help: "text、csv、json 或 xlsx") var format: String = "text"
+        @Option(help: "写入此文件，而不是标准输出") var output: String?
 
         func validate() throws {
-            if let status, TrainingStatus.parse(status) == nil { throw ValidationError("--status must be approved, pending or rejected.") }
-            for (name, value) in [("--from", from), ("--to", to)] {
-                if let value, case .failure(let f) = DateInput.parse(value) { throw ValidationError("\(name): \(f)") }
+            if let status, TrainingStatus.parse(status) == nil {
+                throw CLI.invalid("--status 只能是 approved（已认定）、pending（待审核）或 rejected（未通过）", "--status must be approved, pending or rejected.")
             }
-            guard ["text", "csv", "json"].contains(format) else { throw ValidationError("--format must be text, csv or json.") }
+            for (name, value) in [("--from", from), ("--to", to)] {
+                if let value, case .failure(let f) = DateInput.parse(value) { throw CLI.invalid("\(name)：\(f.localized.zh)", "\(name): \(f.localized.en)") }
+            }
+            guard ["text", "csv", "json", "xlsx"].contains(format) else {
+                throw CLI.invalid("--format 只能是 text、csv、json 或 xlsx", "--format must be text, csv, json or xlsx.")
+            }
+            try Output.check(format: format == "xlsx", output: output)
         }
 
         func run() throws {
             let registry = try database.open()
             func date(_ s: String?) -> CivilDate? { s.flatMap { try? DateInput.parse($0).get() } }
             let rows = try registry.listTraining(.init(staffNo: staffNo, schoolCode: school, status: status.flatMap(TrainingStatus.parse),
-                                                       endFrom: date(from), endTo: date(to), limit: limit == 0 ? nil : limit))
-            let out = StandardOutput()
+                                                       endFrom: date(from), endTo: date(to), batch: batch, limit: limit == 0 ? nil : limit))
+            let l = language.language
             switch format {
             case "json":
-                out.write(try JSONOutput.encode(rows))
+                try Output.write(try JSONOutput.encode(rows), to: output)
             case "csv":
-                out.write("\u{FEFF}id,staff_no,title,level,mode,kind,provider,start_date,end_date,hours,credits,status,ref,void_reason\r\n")
-                for r in rows {
-                    let cells = ["\(r.id)", r.staffNo, r.title, r.level, r.mode ?? "", r.kind, r.provider ?? "", r.startDate, r.endDate,
-                                 r.hours.description, r.credits?.description ?? "", r.status, r.ref ?? "", r.voidReason ?? ""]
-                    out.write(cells.map(CSVField.escape).joined(separator: ",") + "\r\n")
-                }
+                try Output.write(TableOutput.csv(TrainingTable.make(rows, language: l), language: l), to: output)
+            case "xlsx":
+                try Output.write(try TableOutput.workbook([TrainingTable.make(rows, language: l)]), to: output)
             default:
-                var table = TextTable(headers: ["ID", "工号", "培训项目", "级别", "类型", "结束日期", "学时", "状态"],
+                let zh = l == .zh
+                var table = TextTable(headers: zh ? ["ID", "工号", "培训项目", "级别", "类型", "结束日期", "学时", "状态"]
+                                                  : ["ID", "Staff", "Programme", "Level", "Kind", "Ends", "Hours", "Status"],
                                       alignments: [.right, .left, .left, .left, .left, .left, .right, .left], maxColumnWidth: 30)
                 for r in rows {
-                    let status = r.voidReason != nil ? "已作废" : (TrainingStatus(rawValue: r.status)?.chineseLabel ?? r.status)
-                    table.add(["\(r.id)", r.staffNo, r.title, TrainingLevel(rawValue: r.level)?.chineseLabel ?? r.level,
-                               TrainingKind(rawValue: r.kind)?.chineseLabel ?? r.kind, r.endDate, r.hours.oneDecimal, status])
+                    let status = r.voidReason != nil ? (zh ? "已作废" : "void") : (TrainingStatus(rawValue: r.status)?.label(l) ?? r.status)
+                    table.add(["\(r.id)", r.staffNo, r.title, TrainingLevel(rawValue: r.level)?.label(l) ?? r.level,
+                               TrainingKind(rawValue: r.kind)?.label(l) ?? r.kind, r.endDate, r.hours.oneDecimal, status])
                 }
-                out.write(table.render())
-                out.write("\(rows.count) record\(rows.count == 1 ? "" : "s")\(rows.count == limit ? " (limit reached; use --limit 0 for all)" : "")\n")
+                var text = table.render()
+                let more = rows.count == limit
+                text += zh ? "共 \(rows.count) 条\(more ? "（已达上限；--limit 0 列出全部）" : "")\n"
+                           : "\(rows.count) record\(rows.count == 1 ? "" : "s")\(more ? " (limit reached; use --limit 0 for all)" : "")\n"
+                try Output.write(text, to: output)
             }
-            out.flush()
         }
     }
 
     struct Void: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Void a training record: a reversing change with a reason; nothing is deleted.")
+            abstract: "作废一条培训记录：须写明原因，记录本身保留 Void a training record: a reversing change with a reason; nothing is deleted.")
 
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "The record's ID (from `training list`).") var id: Int64
-        @Option(help: "Why the record is void (kept in the change log).") var reason: String
+        @OptionGroup var language: LanguageOption
+        @Argument(help: "记录编号（见 training list）The record's ID.") var id: Int64
+        @Option(help: "作废原因（记入变更记录）Why the record is void.") var reason: String
 
         func run() throws {
             let registry = try database.open()
             try registry.voidTraining(id: id, reason: reason, actor: Actor.current)
-            print("Voided training record \(id); it no longer counts toward any hours or metric.")
+            print(CLI.say("已作废培训记录 \(id)；它不再计入任何学时或指标。", "Voided training record \(id); it no longer counts toward any hours or metric."))
         }
     }
 }
 
-enum CSVField {
-    static func escape(_ s: String) -> String { CSVText.field(s) }
+/// Training records as a table for people (CSV and Excel).
+enum TrainingTable {
+    static func make(_ rows: [TrainingListing], language: Language) -> ReportTable {
+        let zh = language == .zh
+        var t = ReportTable(name: zh ? "培训记录" : "training", headers: zh
+            ? ["记录编号", "工号", "培训项目名称", "培训级别", "培训方式", "培训类型", "培训机构名称", "培训开始日期", "培训结束日期", "学时", "学分", "审核状态", "外部编号", "作废原因"]
+            : ["id", "staff_no", "title", "level", "mode", "kind", "provider", "start_date", "end_date", "hours", "credits", "status", "ref", "void_reason"])
+        for r in rows {
+            func code<V: CodeListValue>(_ type: V.Type, _ raw: String?) -> CellValue {
+                guard let raw else { return .empty }
+                return .text(zh ? (V(rawValue: raw)?.chineseLabel ?? raw) : raw)
+            }
+            t.rows.append([.integer(Int(r.id)), .text(r.staffNo), .text(r.title), code(TrainingLevel.self, r.level), code(TrainingMode.self, r.mode),
+                           code(TrainingKind.self, r.kind), r.provider.map { .text($0) } ?? .empty,
+                           CivilDate(iso: r.startDate).map { .date($0) } ?? .text(r.startDate), CivilDate(iso: r.endDate).map { .date($0) } ?? .text(r.endDate),
+                           .number(r.hours.description), r.credits.map { .number($0.description) } ?? .empty,
+                           r.voidReason != nil ? .text(zh ? "已作废" : "void") : code(TrainingStatus.self, r.status),
+                           r.ref.map { .text($0) } ?? .empty, r.voidReason.map { .text($0) } ?? .empty])
+        }
+        return t
+    }
 }

@@ -287,7 +287,7 @@ enum SharedStrings {
 
 /// Which cell styles show dates: built-in formats 14–22, 27–36, 45–47 and 50–58 (the CJK date
 /// formats), and custom formats whose code has a year or day part outside quotes and brackets.
-enum Styles {
+public enum Styles {
     static func dateStyles(_ bytes: [UInt8]) -> [Bool] {
         struct H: XMLHandler {
             var custom: [Int: String] = [:]
@@ -316,17 +316,18 @@ enum Styles {
         }
     }
 
-    static func isDateFormat(_ code: String) -> Bool {
+    public static func isDateFormat(_ code: String) -> Bool {
         var inQuote = false, inBracket = false, escaped = false
         var hasDatePart = false
-        for c in code.lowercased() {
+        // "General" is a word, not a year or day part.
+        for c in code.lowercased().replacingOccurrences(of: "general", with: "") {
             if escaped { escaped = false; continue }
             switch c {
             case "\\": escaped = true
             case "\"": inQuote.toggle()
             case "[": if !inQuote { inBracket = true }
             case "]": if !inQuote { inBracket = false }
-            case "y", "d", "e":
+            case "y", "d":
                 if !inQuote && !inBracket { hasDatePart = true }
             default: break
             }
@@ -336,7 +337,7 @@ enum Styles {
 }
 
 /// Turns worksheet XML into rows of cell text, as Excel shows them.
-struct SheetHandler: XMLHandler {
+public struct SheetHandler: XMLHandler {
     let strings: [String]
     let dateStyles: [Bool]
     let date1904: Bool
@@ -464,7 +465,7 @@ struct SheetHandler: XMLHandler {
 
     /// A number as Excel's General format shows it: whole numbers in full, others with up to 15
     /// significant digits. Numbers of 10^15 or more are flagged: Excel keeps only 15 digits.
-    static func number(_ raw: String) -> (String, CellOrigin) {
+    public static func number(_ raw: String) -> (String, CellOrigin) {
         guard let d = Double(raw), d.isFinite else { return (raw, .text) }
         if abs(d) >= 1e15 { return (raw, .lossyNumber) }
         if d == d.rounded() { return (String(Int64(d)), .number) }
@@ -475,7 +476,7 @@ struct SheetHandler: XMLHandler {
 
     /// An Excel serial day number as a calendar date (the 1900 system counts the non-existent
     /// 1900-02-29 as day 60).
-    static func date(serial: Double, date1904: Bool) -> CivilDate? {
+    public static func date(serial: Double, date1904: Bool) -> CivilDate? {
         let day = Int(serial.rounded(.down))
         guard day >= 1, day < 2_958_466 else { return nil }
         if date1904 { return CivilDate(year: 1904, month: 1, day: 1)?.adding(days: day) }

@@ -188,11 +188,13 @@ extension Registry {
         public var endFrom: CivilDate?
         public var endTo: CivilDate?
         public var includeVoided: Bool
+        /// Records added by this change batch (an import).
+        public var batch: Int64?
         public var limit: Int?
         public init(staffNo: String? = nil, schoolCode: String? = nil, status: TrainingStatus? = nil,
-                    endFrom: CivilDate? = nil, endTo: CivilDate? = nil, includeVoided: Bool = true, limit: Int? = nil) {
+                    endFrom: CivilDate? = nil, endTo: CivilDate? = nil, includeVoided: Bool = true, batch: Int64? = nil, limit: Int? = nil) {
             self.staffNo = staffNo; self.schoolCode = schoolCode; self.status = status
-            self.endFrom = endFrom; self.endTo = endTo; self.includeVoided = includeVoided; self.limit = limit
+            self.endFrom = endFrom; self.endTo = endTo; self.includeVoided = includeVoided; self.batch = batch; self.limit = limit
         }
     }
 
@@ -207,6 +209,10 @@ extension Registry {
             if let d = filter.endFrom { clauses.append("t.end_date >= ?"); args.append(d.description) }
             if let d = filter.endTo { clauses.append("t.end_date <= ?"); args.append(d.description) }
             if !filter.includeVoided { clauses.append("v.id IS NULL") }
+            if let b = filter.batch {
+                clauses.append("t.id IN (SELECT entity_id FROM change_log WHERE batch_id = ? AND entity = 'training' AND action = 'add')")
+                args.append(b)
+            }
             if let school = filter.schoolCode {
                 clauses.append("""
                     (SELECT a.school_code FROM assignments a WHERE a.staff_no = t.staff_no ORDER BY a.from_date DESC LIMIT 1) = ?
