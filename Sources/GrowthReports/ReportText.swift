@@ -98,6 +98,8 @@ public enum ReportText {
         }
     }
 
+    public static func status(_ p: Projection, _ language: Language) -> String { status(p.status, language) }
+
     public static func title(_ report: GrowthReport, _ language: Language) -> String {
         language == .zh ? "\(report.plan.name.zh) · 教师成长目标年度报告 \(report.year)"
             : "Teacher-growth targets report \(report.year) · \(report.plan.name.en)"
@@ -107,11 +109,39 @@ public enum ReportText {
         let c = report.current.cycle
         let outside = !report.plan.years.contains(report.year)
         if language == .zh {
-            return "\(report.plan.county.zh) · 截至 \(report.asOf) · 培训周期 \(c.start)–\(c.end)" + (outside ? " · 规划期外，不设目标" : "")
+            return "\(report.plan.county.zh) · 截至 \(report.asOf)" + (report.inProgress ? "（本年度进行中）" : "") + " · 培训周期 \(c.start)–\(c.end)"
+                + (outside ? " · 规划期外，不设目标" : "") + (report.plan.isDraft && !outside ? " · 目标依据规划草案" : "")
                 + (report.isDemoData ? " · 演示数据（虚构）" : "")
         }
-        return "\(report.plan.county.en) · as of \(report.asOf) · training cycle \(c.start)–\(c.end)" + (outside ? " · outside the plan period: no targets" : "")
+        return "\(report.plan.county.en) · as of \(report.asOf)" + (report.inProgress ? " (year in progress)" : "") + " · training cycle \(c.start)–\(c.end)"
+            + (outside ? " · outside the plan period: no targets" : "") + (report.plan.isDraft && !outside ? " · targets from a draft plan" : "")
             + (report.isDemoData ? " · synthetic demo data" : "")
+    }
+
+    /// The projected Dec 31 value of a metric of the year in progress (`96.2%`, `213`).
+    public static func projection(_ p: Projection) -> String { value(p.result) }
+
+    /// How a projection was made, in a few words.
+    public static func method(_ p: Projection, _ language: Language) -> String {
+        switch (p.method, language) {
+        case (.recorded, .zh): "按已登记事实"
+        case (.pace, .zh): "按今年以来速度"
+        case (.recorded, .en): "recorded facts"
+        case (.pace, .en): "pace so far"
+        }
+    }
+
+    /// The note under a report of a year in progress: what the projection column means.
+    public static func projectionNote(_ report: GrowthReport, _ language: Language) -> String {
+        let end = CivilDate.lastDay(of: report.year)
+        let elapsed = CivilDate.firstDay(of: report.year).days(until: report.asOf) + 1
+        if language == .zh {
+            return "“预计年底”为 \(end) 的推算值：一般指标按已登记的事实计算（年内晚些结束的培训、到期或撤销的称号和证书、已定离岗日期的人员都按其日期计入）；"
+                + "新认定骨干、新增体育艺术教师、新增民办学校高学历教师和交流轮岗人数，另按今年前 \(elapsed) 天的速度推算其余 \(report.asOf.days(until: end)) 天。"
+        }
+        return "\"Projected\" is the estimate for \(end): most metrics are computed from the facts already recorded (trainings ending later in the year, "
+            + "designations and certificates lapsing, staff leaving on set dates, each on its date); new backbone awards, PE/arts and private-school hires and "
+            + "rotations also continue at the pace of the first \(elapsed) days for the remaining \(report.asOf.days(until: end))."
     }
 
     public static func groupLabel(_ type: SchoolType?, _ language: Language) -> String {

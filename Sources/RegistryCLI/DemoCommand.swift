@@ -83,7 +83,7 @@ struct Demo: ParsableCommand {
         Console.error(zh ? "演示县已写入 \(path)：\(counts["schools"]!) 所学校、\(counts["teachers"]!) 名教职工、\(counts["training"]!) 条培训记录（虚构数据）。"
                          : "Demo county in \(path): \(counts["schools"]!) schools, \(counts["teachers"]!) staff, \(counts["training"]!) training records (synthetic data).")
         let year = try built.latestFactYear() ?? generator.parameters.last_year
-        let report = try built.growthReport(plan: .youyang, year: min(year, generator.parameters.last_year))
+        let report = try built.growthReport(catalog: try built.planCatalog(), year: min(year, generator.parameters.last_year))
         print(TextReport.render(report, language: language.language), terminator: "")
     }
 

@@ -4,18 +4,25 @@ import GrowthReports
 import RegistryStore
 import TeacherGrowth
 
-/// Options shared by commands that read a plan.
+/// Options shared by commands that read plans.
 struct PlanOptions: ParsableArguments {
-    @Option(help: "Another county's plan file (JSON, like Seeds/plans/youyang-2021-2025.json); the Youyang plan is built in.")
+    @Option(help: "只按这份规划（规划编号或规划文件 JSON）计算所有年份；默认每年按其所在规划期的规划")
     var plan: String?
 
-    func load() throws -> Plan {
-        guard let path = plan else { return Plan.youyang }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UserError("无法读取规划文件 \(path)；请检查路径", "Cannot read the plan file \(path); check the path.")
+    /// The registry's plans, or only the one named by --plan.
+    func catalog(_ registry: Registry) throws -> PlanCatalog {
+        let catalog = try registry.planCatalog()
+        guard let plan else { return catalog }
+        if let p = catalog.plan(id: plan) { return PlanCatalog([p]) }
+        guard FileManager.default.fileExists(atPath: plan) else {
+            throw UserError("“\(plan)”既不是规划编号，也不是规划文件；可用 teacher-registry plan list 查看规划编号",
+                            "\"\(plan)\" is neither a plan id nor a plan file; see teacher-registry plan list.")
         }
-        do { return try Plan(json: data) } catch let e as PlanError {
-            throw UserError("\(path)：\(e.message.zh)", "\(path): \(e.message.en)")
+        guard let data = FileManager.default.contents(atPath: plan) else {
+            throw UserError("无法读取规划文件 \(plan)；请检查路径", "Cannot read the plan file \(plan); check the path.")
+        }
+        do { return PlanCatalog([try Plan(json: data)]) } catch let e as PlanError {
+            throw UserError("\(plan)：\(e.message.zh)", "\(plan): \(e.message.en)")
         }
     }
 }
@@ -27,39 +34,71 @@ enum ReportFormat: String, CaseIterable, ExpressibleByArgument {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "The annual teacher-growth targets report (教师成长目标年度报告).",
-        discussion: "Every plan metric for the year as of --as-of (default Dec 31), with targets, status, gaps, the trend over earlier plan years and breakdowns by school type and area.")
+        abstract: "教师成长目标年度报告，或规划终期评估 The annual teacher-growth targets report, or a plan's final review.",
+        discussion: """
+        --year：该年全部指标（对照该年所在规划期的目标）、状态、差距、历年趋势和分类统计。本年度默认截至今天，并给出年底预计值。
+        --period 2021-2025：规划终期评估——基期、逐年实际与目标、期末目标是否达成及差距。
+        --year: every plan metric for the year (against the plan covering it); the current year is as of today, with projections.
+        --period START-END: the final review of the plan for that period.
+        """)
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var planOptions: PlanOptions
-    @Option(help: "The report year, e.g. 2025.") var year: Int
-    @Option(name: .customLong("as-of"), help: "The day to report on, within the year (default: Dec 31).") var asOf: String?
+    @Option(help: "报告年份，如 2025 The report year.") var year: Int?
+    @Option(help: "规划期（终期评估），如 2021-2025 A plan period for its final review.") var period: String?
+    @Option(name: .customLong("as-of"), help: "截至日期（须在该年内；默认 12 月 31 日，本年度为今天）") var asOf: String?
     @Option(help: "text、markdown、csv、json、html 或 xlsx（Excel）") var format: ReportFormat = .text
     @OptionGroup var language: LanguageOption
     @Option(help: "写入此文件，而不是标准输出 Write to this file instead of standard output.") var output: String?
 
     func validate() throws {
-        guard (1990...2100).contains(year) else { throw CLI.invalid("--year 必须是 1990 至 2100 之间的年份", "--year must be a year from 1990 to 2100.") }
-        if let asOf {
-            guard case .success(let d) = DateInput.parse(asOf) else {
-                throw CLI.invalid("--as-of “\(asOf)”不是日期；请写成 YYYY-MM-DD", "--as-of \"\(asOf)\" is not a date; write it as YYYY-MM-DD.")
+        if let period {
+            guard ReportDates.period(period) != nil else {
+                throw CLI.invalid("--period 应写成起止年份，如 2021-2025", "--period must be a range of years such as 2021-2025.")
             }
-            guard d.year == year else {
-                throw CLI.invalid("--as-of \(d) 不在 \(year) 年内；请给出 \(year)-01-01 至 \(year)-12-31 之间的日期",
-                                  "--as-of \(d) is not in \(year); give a date from \(year)-01-01 to \(year)-12-31.")
+            if year != nil || asOf != nil { throw CLI.invalid("--period 不能与 --year 或 --as-of 同用", "--period goes without --year and --as-of.") }
+        } else {
+            guard let year else { throw CLI.invalid("请用 --year 给出报告年份（如 --year 2025），或用 --period 给出规划期", "Give the report year with --year (e.g. --year 2025), or a plan period with --period.") }
+            guard ReportDates.isValidYear(year) else { throw CLI.invalid("--year 必须是 1990 至 2100 之间的年份", "--year must be a year from 1990 to 2100.") }
+            if let asOf {
+                guard case .success(let d) = DateInput.parse(asOf) else {
+                    throw CLI.invalid("--as-of “\(asOf)”不是日期；请写成 YYYY-MM-DD", "--as-of \"\(asOf)\" is not a date; write it as YYYY-MM-DD.")
+                }
+                guard d.year == year else {
+                    throw CLI.invalid("--as-of \(d) 不在 \(year) 年内；请给出 \(year)-01-01 至 \(year)-12-31 之间的日期",
+                                      "--as-of \(d) is not in \(year); give a date from \(year)-01-01 to \(year)-12-31.")
+                }
             }
         }
         try Output.check(format: format == .xlsx, output: output)
     }
 
     func run() throws {
-        let plan = try planOptions.load()
         let registry = try database.open()
-        let report = try registry.growthReport(plan: plan, year: year, asOf: asOf.flatMap { try? DateInput.parse($0).get() })
+        let catalog = try planOptions.catalog(registry)
+        let l = language.language
+        if let period, let range = ReportDates.period(period) {
+            guard let plan = catalog.plans.first(where: { $0.firstYear == range.lowerBound && $0.lastYear == range.upperBound }) else {
+                let known = catalog.plans.map { "\($0.firstYear)-\($0.lastYear)" }.joined(separator: "、")
+                throw UserError("没有规划期为 \(period) 的规划；已有：\(known)", "No plan has the period \(period); the plans are: \(known).")
+            }
+            let review = try registry.planReview(plan, today: Today.date)
+            switch format {
+            case .text: try Output.write(ReviewRendering.text(review, language: l), to: output)
+            case .markdown: try Output.write(ReviewRendering.markdown(review, language: l), to: output)
+            case .csv: try Output.write(ReviewRendering.csv(review, language: l), to: output)
+            case .json: try Output.write(ReviewRendering.json(review, language: l), to: output)
+            case .html: try Output.write(ReviewRendering.html(review, language: l), to: output)
+            case .xlsx: try Output.write(try ReviewRendering.workbook(review, language: l), to: output)
+            }
+            return
+        }
+        let report = try registry.growthReport(catalog: catalog, year: year!, asOf: asOf.flatMap { try? DateInput.parse($0).get() },
+                                               today: Today.date)
         if format == .xlsx {
-            try Output.write(try XLSXReport.render(report, language: language.language), to: output)
+            try Output.write(try XLSXReport.render(report, language: l), to: output)
         } else {
-            try Output.write(ReportRendering.render(report, format: format, language: language.language), to: output)
+            try Output.write(ReportRendering.render(report, format: format, language: l), to: output)
         }
     }
 }

@@ -21,8 +21,8 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
-        let plan = try planOptions.load()
         let registry = try database.open()
+        let plans: PlanChoice = planOptions.plan == nil ? .registry : .fixed(try planOptions.catalog(registry))
         var logger = Logger(label: "teacher-registry")
         logger.logLevel = .info
         let box = ErrorBox()
@@ -31,7 +31,7 @@ struct Serve: ParsableCommand {
         Console.error("teacher-registry serving \(database.resolvedPath) on http://\(host):\(port) (Ctrl-C to stop)")
         Task {
             do {
-                try await RegistryServer.run(registry: registry, plan: plan, host: host, port: port, logger: logger, today: { Today.date })
+                try await RegistryServer.run(registry: registry, plans: plans, host: host, port: port, logger: logger, today: { Today.date })
             } catch {
                 box.set(error)
             }

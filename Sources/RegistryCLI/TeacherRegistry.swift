@@ -14,7 +14,7 @@ public struct TeacherRegistry: ParsableCommand {
         created on first use.
         """,
         version: "teacher-registry 0.1 (schema \(Registry.schemaVersion))",
-        subcommands: [Demo.self, Import.self, ImportDir.self, Export.self, TeacherCommand.self, TrainingCommand.self, ReportCommand.self, ComplianceCommand.self, RotationCommand.self, Serve.self, TokenCommand.self, Backup.self, Codes.self]
+        subcommands: [Demo.self, Import.self, ImportDir.self, Export.self, TeacherCommand.self, TrainingCommand.self, ReportCommand.self, ComplianceCommand.self, RotationCommand.self, PlanCommand.self, Serve.self, TokenCommand.self, Backup.self, Codes.self]
     )
 
     public init() {}

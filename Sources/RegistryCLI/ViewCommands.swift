@@ -44,11 +44,11 @@ struct ComplianceCommand: ParsableCommand {
     }
 
     func run() throws {
-        let plan = try planOptions.load()
         let registry = try database.open()
+        let catalog = try planOptions.catalog(registry)
         try SchoolCheck.exists(school, in: registry)
         let d = asOf.flatMap { try? DateInput.parse($0).get() } ?? Today.date
-        let view = try registry.complianceView(plan: plan, asOf: d, school: school, dueWithin: dueWithin)
+        let view = try registry.complianceView(catalog: catalog, asOf: d, school: school, dueWithin: dueWithin)
         let l = language.language
         switch format {
         case .json: try Output.write(ComplianceRendering.json(view, school: school), to: output)
@@ -86,13 +86,14 @@ struct RotationCommand: ParsableCommand {
     }
 
     func run() throws {
-        let plan = try planOptions.load()
         let registry = try database.open()
+        let catalog = try planOptions.catalog(registry)
         try SchoolCheck.exists(school, in: registry)
         let d = asOf.flatMap { try? DateInput.parse($0).get() }
         let latest = try registry.latestFactYear() ?? Today.date.year
         let y = year ?? d?.year ?? min(latest, Today.date.year)
-        let view = try registry.rotationView(plan: plan, year: y, asOf: d, school: school)
+        let plan = catalog.plan(for: y)
+        let view = try registry.rotationView(catalog: catalog, year: y, asOf: d, today: Today.date, school: school)
         let l = language.language
         switch format {
         case .json: try Output.write(RotationRendering.json(view, plan: plan, language: l), to: output)

@@ -5,16 +5,23 @@ import Logging
 import RegistryStore
 import TeacherGrowth
 
+/// Which plans the server reports against: the registry's (bundled and imported, read afresh so
+/// that a `plan import` shows at once), or a fixed set (`serve --plan`).
+public enum PlanChoice: Sendable {
+    case registry
+    case fixed(PlanCatalog)
+}
+
 /// The HTTP server of SPEC §10. `buildRouter` is what both `serve` and the tests wire.
 public enum RegistryServer {
     /// Request bodies above this are refused with 413.
     public static let maxBodyBytes = 64 * 1024
 
-    public static func buildRouter(registry: Registry, plan: Plan, logger: Logger,
+    public static func buildRouter(registry: Registry, plans: PlanChoice = .registry, logger: Logger,
                                    today: @escaping @Sendable () -> CivilDate) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: AccessLogMiddleware(logger: logger))
-        let routes = Routes(registry: registry, plan: plan, cache: ResponseCache(), today: today)
+        let routes = Routes(registry: registry, plans: plans, cache: ResponseCache(), today: today)
         router.get("/health") { _, _ in try routes.health() }
         router.get("/") { request, _ in try await routes.dashboard(request) }
         router.get("/reports/teacher-growth/:year") { request, context in
@@ -31,9 +38,9 @@ public enum RegistryServer {
     }
 
     /// Runs until SIGTERM or SIGINT, then stops gracefully.
-    public static func run(registry: Registry, plan: Plan, host: String, port: Int, logger: Logger,
+    public static func run(registry: Registry, plans: PlanChoice, host: String, port: Int, logger: Logger,
                            today: @escaping @Sendable () -> CivilDate) async throws {
-        let router = buildRouter(registry: registry, plan: plan, logger: logger, today: today)
+        let router = buildRouter(registry: registry, plans: plans, logger: logger, today: today)
         let app = Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .seconds(30))),
@@ -46,7 +53,7 @@ public enum RegistryServer {
 /// The handlers; each returns a `Response` or throws an `APIError`.
 struct Routes: Sendable {
     let registry: Registry
-    let plan: Plan
+    let plans: PlanChoice
     let cache: ResponseCache
     let today: @Sendable () -> CivilDate
 
@@ -126,10 +133,11 @@ struct Routes: Sendable {
         Routes.response("{\"status\":\"ok\",\"schema_version\":\(Registry.schemaVersion)}\n", contentType: Routes.json)
     }
 
-    /// The latest year to show: the latest year with data, but not a future one.
-    func latestYear() throws -> Int {
-        let now = today().year
-        return min(try registry.latestFactYear() ?? min(now, plan.lastYear), now)
+    func catalog() throws -> PlanCatalog {
+        switch plans {
+        case .registry: try registry.planCatalog()
+        case .fixed(let c): c
+        }
     }
 
     func cached(_ key: String, render: @escaping @Sendable () throws -> (String, String)) async throws -> Response {
@@ -142,16 +150,40 @@ struct Routes: Sendable {
     }
 
     func report(_ request: Request, year text: String) async throws -> Response {
-        let y = try year(text)
-        let asOf = try date(request, "as_of")
-        if let asOf, asOf.year != y { throw APIError.badRequest(.init("as_of \(asOf) 不在 \(y) 年内；请给出 \(y)-01-01 至 \(y)-12-31 之间的日期", "as_of \(asOf) is not in \(y); give a date from \(y)-01-01 to \(y)-12-31.")) }
         let f = try format(request, allowed: [.json, .html, .csv, .markdown], default: .json)
         let lang = try language(request)
-        let key = "report|\(y)|\(asOf?.description ?? "")|\(f.rawValue)|\(lang.rawValue)"
-        let registry = self.registry, plan = self.plan
-        let links = f == .html ? dashboardLinks(year: y, language: lang, home: false) : nil
-        return try await cached(key) {
-            let r = try registry.growthReport(plan: plan, year: y, asOf: asOf)
+        let registry = self.registry
+        if let raw = request.uri.queryParameters["period"] {
+            guard let range = ReportDates.period(String(raw)) else {
+                throw APIError.badRequest(.init("period 应写成起止年份，如 2021-2025", "period must be a range of years such as 2021-2025."))
+            }
+            let catalog = try catalog()
+            guard let plan = catalog.plans.first(where: { $0.firstYear == range.lowerBound && $0.lastYear == range.upperBound }) else {
+                throw APIError.notFound(.init("没有规划期为 \(raw) 的规划", "No plan has the period \(raw)."))
+            }
+            let links = f == .html ? dashboardLinks(year: nil, language: lang, home: false, catalog: catalog) : nil
+            let today = self.today()
+            return try await cached("review|\(plan.id)|\(today)|\(f.rawValue)|\(lang.rawValue)") {
+                let r = try registry.planReview(plan, today: today)
+                let body: String = switch f {
+                case .json: ReviewRendering.json(r, language: lang)
+                case .html: ReviewRendering.html(r, language: lang, links: links)
+                case .csv: ReviewRendering.csv(r, language: lang)
+                case .markdown: ReviewRendering.markdown(r, language: lang)
+                }
+                return (body, Routes.contentType(f))
+            }
+        }
+        let y = try year(text)
+        let asOf = try date(request, "as_of")
+        if let asOf, asOf.year != y {
+            throw APIError.badRequest(.init("as_of \(asOf) 不在 \(y) 年内；请给出 \(y)-01-01 至 \(y)-12-31 之间的日期", "as_of \(asOf) is not in \(y); give a date from \(y)-01-01 to \(y)-12-31."))
+        }
+        let catalog = try catalog()
+        let links = f == .html ? dashboardLinks(year: y, language: lang, home: false, catalog: catalog) : nil
+        let today = self.today()
+        return try await cached("report|\(y)|\(asOf?.description ?? "")|\(today)|\(f.rawValue)|\(lang.rawValue)") {
+            let r = try registry.growthReport(catalog: catalog, year: y, asOf: asOf, today: today)
             let body: String = switch f {
             case .json: JSONReport.render(r, language: lang)
             case .html: HTMLReport.render(r, language: lang, links: links)
@@ -162,27 +194,41 @@ struct Routes: Sendable {
         }
     }
 
-    func dashboardLinks(year: Int, language: Language, home: Bool) -> HTMLReport.Links {
-        var years = Array(plan.years)
-        if !years.contains(year) { years.append(year); years.sort() }
+    /// The years of the plans, the current year's plan's final review once it is over, the last
+    /// completed year.
+    func dashboardLinks(year: Int?, language: Language, home: Bool, catalog: PlanCatalog) -> HTMLReport.Links {
+        let now = today().year
+        var years = Set(catalog.plans.flatMap { Array($0.years) }.filter { $0 <= now })
+        if let year { years.insert(year) }
         let l = language.rawValue
+        var extra: [(String, String)] = []
+        let zh = language == .zh
+        if year != now - 1 { extra.append((zh ? "上一年度（\(now - 1)）" : "Last year (\(now - 1))", "/reports/teacher-growth/\(now - 1)?format=html&lang=\(l)")) }
+        if let closed = catalog.lastClosed(before: now + 1), closed.lastYear < now {
+            extra.append((zh ? "\(closed.firstYear)–\(closed.lastYear) 终期评估" : "Final review \(closed.firstYear)–\(closed.lastYear)",
+                          "/reports/teacher-growth/\(closed.lastYear)?period=\(closed.firstYear)-\(closed.lastYear)&format=html&lang=\(l)"))
+        }
+        let formatYear = year ?? now
         return HTMLReport.Links(
-            years: years.map { ($0, "/reports/teacher-growth/\($0)?format=html&lang=\(l)") },
-            formats: [("JSON", "/reports/teacher-growth/\(year)?format=json&lang=\(l)"),
-                      ("CSV", "/reports/teacher-growth/\(year)?format=csv&lang=\(l)"),
-                      ("Markdown", "/reports/teacher-growth/\(year)?format=markdown&lang=\(l)")],
-            languages: [("中文", home ? "/?lang=zh" : "/reports/teacher-growth/\(year)?format=html&lang=zh"),
-                        ("English", home ? "/?lang=en" : "/reports/teacher-growth/\(year)?format=html&lang=en")])
+            years: years.sorted().map { ($0, "/reports/teacher-growth/\($0)?format=html&lang=\(l)") },
+            formats: [("JSON", "/reports/teacher-growth/\(formatYear)?format=json&lang=\(l)"),
+                      ("CSV", "/reports/teacher-growth/\(formatYear)?format=csv&lang=\(l)"),
+                      ("Markdown", "/reports/teacher-growth/\(formatYear)?format=markdown&lang=\(l)")],
+            languages: [("中文", home ? "/?lang=zh" : "/reports/teacher-growth/\(formatYear)?format=html&lang=zh"),
+                        ("English", home ? "/?lang=en" : "/reports/teacher-growth/\(formatYear)?format=html&lang=en")],
+            extra: extra)
     }
 
+    /// The dashboard opens on the current year of the current plan, in progress as of today.
     func dashboard(_ request: Request) async throws -> Response {
         let lang = try language(request)
-        let routes = self
-        let y = try await blocking { try routes.latestYear() }
-        let links = dashboardLinks(year: y, language: lang, home: true)
-        let registry = self.registry, plan = self.plan
-        return try await cached("dashboard|\(y)|\(lang.rawValue)") {
-            let r = try registry.growthReport(plan: plan, year: y)
+        let catalog = try catalog()
+        let today = self.today()
+        let y = today.year
+        let links = dashboardLinks(year: y, language: lang, home: true, catalog: catalog)
+        let registry = self.registry
+        return try await cached("dashboard|\(today)|\(lang.rawValue)") {
+            let r = try registry.growthReport(catalog: catalog, year: y, today: today)
             return (HTMLReport.render(r, language: lang, links: links), Routes.contentType(.html))
         }
     }
@@ -203,10 +249,11 @@ struct Routes: Sendable {
             dueWithin = n
         }
         let f = try format(request, allowed: [.json, .csv], default: .json)
-        let registry = self.registry, plan = self.plan
+        let registry = self.registry
+        let catalog = try catalog()
         let window = dueWithin
         let body = try await blocking {
-            let v = try registry.complianceView(plan: plan, asOf: asOf, school: school, dueWithin: window)
+            let v = try registry.complianceView(catalog: catalog, asOf: asOf, school: school, dueWithin: window)
             return f == .csv ? ComplianceRendering.csv(v) : ComplianceRendering.json(v, school: school)
         }
         return Routes.response(body, contentType: Routes.contentType(f))
@@ -219,10 +266,12 @@ struct Routes: Sendable {
         let asOf = try date(request, "as_of")
         if let asOf, asOf.year != y { throw APIError.badRequest(.init("as_of \(asOf) 不在 \(y) 年内", "as_of \(asOf) is not in \(y).")) }
         let lang = try language(request)
-        let registry = self.registry, plan = self.plan
-        return try await cached("rotation|\(y)|\(asOf?.description ?? "")|\(lang.rawValue)") {
-            let v = try registry.rotationView(plan: plan, year: y, asOf: asOf)
-            return (RotationRendering.json(v, plan: plan, language: lang), Routes.json)
+        let registry = self.registry
+        let catalog = try catalog()
+        let today = self.today()
+        return try await cached("rotation|\(y)|\(asOf?.description ?? "")|\(today)|\(lang.rawValue)") {
+            let v = try registry.rotationView(catalog: catalog, year: y, asOf: asOf, today: today)
+            return (RotationRendering.json(v, plan: catalog.plan(for: y), language: lang), Routes.json)
         }
     }
 

@@ -2,10 +2,11 @@
 
 /// Seed files compiled into the binary, so that no path is needed at run time.
 public enum BundledSeeds {
-    /// Seeds/plans/youyang-2021-2025.json
+    /// Seeds/plans/youyang-2021-2025.json (十四五)
     public static let youyangPlan = #"""
 {
   "id": "youyang-2021-2025",
+  "status": "adopted",
   "name": {
     "zh": "酉阳县教育事业发展“十四五”规划",
     "en": "Youyang County Education Development Plan for the 14th Five-Year Period"
@@ -33,7 +34,13 @@ public enum BundledSeeds {
     "pe_subjects": ["体育", "体育与健康"],
     "arts_subjects": ["音乐", "美术", "艺术"],
     "registration_years": 5,
-    "registration_warning_days": 180
+    "registration_warning_days": 180,
+    "retirement": {
+      "source": "全国人大常委会关于实施渐进式延迟法定退休年龄的决定（2024）",
+      "male": { "age": 60, "delay_from_birth_month": "1965-01", "months_per_step": 4, "max_delay_months": 36 },
+      "female": { "age": 55, "delay_from_birth_month": "1970-01", "months_per_step": 4, "max_delay_months": 36 }
+    },
+    "rotation_period_years": 3
   },
   "targets": [
     { "metric": "certificate_rate", "op": ">=", "source": "专栏10 教师成长工程",
@@ -74,6 +81,87 @@ public enum BundledSeeds {
       "values": { "2022": 5, "2023": 5, "2024": 5, "2025": 5 } },
     { "metric": "dual_qualified_rate", "op": ">=", "source": "第二节 5",
       "values": { "2025": 0.75 } }
+  ],
+  "national_standards": [
+    { "metric": "exchange_rate", "op": ">=", "value": 0.10, "source": "教师〔2014〕4号" },
+    { "metric": "backbone_share_of_exchanged", "op": ">=", "value": 0.20, "source": "教师〔2014〕4号" },
+    { "metric": "backbone_per_100_students", "op": ">=", "value": 1.0, "source": "教督〔2017〕6号" }
+  ]
+}
+
+"""#
+
+    /// Seeds/plans/youyang-2026-2030-draft.json (十五五, a draft until the county imports its own)
+    public static let youyangDraftPlan = #"""
+{
+  "id": "youyang-2026-2030-draft",
+  "status": "draft",
+  "name": {
+    "zh": "酉阳县教育事业发展“十五五”规划（草案）",
+    "en": "Youyang County Education Development Plan for the 15th Five-Year Period (draft)"
+  },
+  "county": {
+    "zh": "酉阳土家族苗族自治县",
+    "en": "Youyang Tujia and Miao Autonomous County"
+  },
+  "note": {
+    "zh": "草案：在县教委印发“十五五”规划前，沿用“十四五”的培训、轮岗和经费政策，以国家标准和“十四五”期末已达到的水平作为目标。请用 teacher-registry plan import 导入县里自己的规划或目标表。",
+    "en": "Draft: until the county issues its 15th five-year plan, the 14th plan's training, rotation and funding policy carries on, with the national standards and the levels the 14th plan reached by 2025 as targets. Import the county's own plan or targets sheet with teacher-registry plan import."
+  },
+  "period": { "start": 2026, "end": 2030 },
+  "baseline": null,
+  "policy": {
+    "cycle_start": "2026-01-01",
+    "cycle_years": 5,
+    "required_hours": 360,
+    "induction_counts": false,
+    "county_training_years": 3,
+    "rotation": {
+      "eligible_years_at_school": 6,
+      "eligible_school_types": ["primary", "junior", "nine_year"],
+      "eligible_areas": ["urban", "town"],
+      "public_only": true,
+      "backbone_target_metric": "backbone_share_of_exchanged"
+    },
+    "studio_budget_yuan": { "min": 30000, "max": 50000 },
+    "pe_subjects": ["体育", "体育与健康"],
+    "arts_subjects": ["音乐", "美术", "艺术"],
+    "registration_years": 5,
+    "registration_warning_days": 180,
+    "retirement": {
+      "source": "全国人大常委会关于实施渐进式延迟法定退休年龄的决定（2024）",
+      "male": { "age": 60, "delay_from_birth_month": "1965-01", "months_per_step": 4, "max_delay_months": 36 },
+      "female": { "age": 55, "delay_from_birth_month": "1970-01", "months_per_step": 4, "max_delay_months": 36 }
+    },
+    "rotation_period_years": 3
+  },
+  "targets": [
+    { "metric": "certificate_rate", "op": ">=", "source": "十四五 专栏10 期末目标延续（草案）", "continued": true,
+      "values": { "2026": 1.00, "2027": 1.00, "2028": 1.00, "2029": 1.00, "2030": 1.00 } },
+    { "metric": "training_360_rate", "op": ">=", "source": "十四五 第二节 3、4 期末目标延续（草案）", "continued": true,
+      "values": { "2026": 1.00, "2027": 1.00, "2028": 1.00, "2029": 1.00, "2030": 1.00 } },
+    { "metric": "county_training_3yr_rate", "op": ">=", "source": "十四五 第三节 4 延续（草案）", "continued": true,
+      "values": { "2026": 1.00, "2027": 1.00, "2028": 1.00, "2029": 1.00, "2030": 1.00 } },
+    { "metric": "primary_associate_rate", "op": ">=", "source": "十四五 专栏10、第二节 3 期末目标延续（草案）", "continued": true,
+      "values": { "2026": 0.90, "2027": 0.90, "2028": 0.90, "2029": 0.90, "2030": 0.90 } },
+    { "metric": "junior_bachelor_rate", "op": ">=", "source": "十四五 专栏10、第二节 3 期末目标延续（草案）", "continued": true,
+      "values": { "2026": 0.95, "2027": 0.95, "2028": 0.95, "2029": 0.95, "2030": 0.95 } },
+    { "metric": "pe_arts_staffing_rate", "op": ">=", "source": "十四五 专栏10 期末目标延续（草案）", "continued": true,
+      "values": { "2026": 1.00, "2027": 1.00, "2028": 1.00, "2029": 1.00, "2030": 1.00 } },
+    { "metric": "backbone_total", "op": ">=", "source": "十四五 第三节 2 期末水平保持（草案）", "continued": true,
+      "values": { "2026": 1500, "2027": 1500, "2028": 1500, "2029": 1500, "2030": 1500 } },
+    { "metric": "top_talent_total", "op": ">=", "source": "十四五 第三节 2 期末水平保持（草案）", "continued": true,
+      "values": { "2026": 30, "2027": 30, "2028": 30, "2029": 30, "2030": 30 } },
+    { "metric": "master_studios", "op": ">=", "source": "十四五 第三节 2 期末水平保持（草案）", "continued": true,
+      "values": { "2026": 20, "2027": 20, "2028": 20, "2029": 20, "2030": 20 } },
+    { "metric": "studio_funding_rate", "op": ">=", "source": "十四五 第三节 2 延续（草案）", "continued": true,
+      "values": { "2026": 1.00, "2027": 1.00, "2028": 1.00, "2029": 1.00, "2030": 1.00 } },
+    { "metric": "class_head_studios", "op": ">=", "source": "十四五 专栏1 期末水平保持（草案）", "continued": true,
+      "values": { "2026": 24, "2027": 24, "2028": 24, "2029": 24, "2030": 24 } },
+    { "metric": "skill_master_studios", "op": ">=", "source": "十四五 专栏5 期末水平保持（草案）", "continued": true,
+      "values": { "2026": 5, "2027": 5, "2028": 5, "2029": 5, "2030": 5 } },
+    { "metric": "dual_qualified_rate", "op": ">=", "source": "十四五 第二节 5 期末目标延续（草案）", "continued": true,
+      "values": { "2026": 0.75, "2027": 0.75, "2028": 0.75, "2029": 0.75, "2030": 0.75 } }
   ],
   "national_standards": [
     { "metric": "exchange_rate", "op": ">=", "value": 0.10, "source": "教师〔2014〕4号" },

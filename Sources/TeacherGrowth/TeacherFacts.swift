@@ -14,14 +14,18 @@ public struct TeacherFacts: Hashable, Sendable {
     public var registrations: [RegistrationFact]
     /// Annual appraisals by year (read for the compliance view only).
     public var appraisals: [Int: AppraisalResult]
+    /// For ages and retirement (read for the rotation planner only).
+    public var gender: Gender?
+    public var birthDate: CivilDate?
 
     public init(staffNo: String, employment: Employment, assignments: [Assignment], degrees: [Degree] = [],
                 titles: [TitleRecord] = [], certificates: [Certificate] = [], designations: [Designation] = [],
                 training: [TrainingFact] = [], rotations: [Rotation] = [], registrations: [RegistrationFact] = [],
-                appraisals: [Int: AppraisalResult] = [:]) {
+                appraisals: [Int: AppraisalResult] = [:], gender: Gender? = nil, birthDate: CivilDate? = nil) {
         self.staffNo = staffNo; self.employment = employment; self.timeline = AssignmentTimeline(assignments)
         self.degrees = degrees; self.titles = titles; self.certificates = certificates; self.designations = designations
         self.training = training; self.rotations = rotations; self.registrations = registrations; self.appraisals = appraisals
+        self.gender = gender; self.birthDate = birthDate
     }
 
     public func isActive(on d: CivilDate) -> Bool { employment.isActive(on: d) }

@@ -28,7 +28,7 @@ struct Fixture {
     func app() -> some ApplicationProtocol {
         var logger = Logger(label: "test")
         logger.logLevel = .error
-        let router = RegistryServer.buildRouter(registry: registry, plan: .youyang, logger: logger,
+        let router = RegistryServer.buildRouter(registry: registry, logger: logger,
                                                 today: { CivilDate(iso: "2025-12-31")! })
         return Application(router: router, logger: logger)
     }
@@ -244,7 +244,7 @@ struct HTTPConcurrencyTests {
         #expect(try registry.importFiles(try Registry.sources(inDirectory: fixture).sources).errors.isEmpty)
         var logger = Logger(label: "test")
         logger.logLevel = .error
-        let app = Application(router: RegistryServer.buildRouter(registry: registry, plan: .youyang, logger: logger,
+        let app = Application(router: RegistryServer.buildRouter(registry: registry, logger: logger,
                                                                  today: { CivilDate(iso: "2025-12-31")! }), logger: logger)
         let writer = Thread {
             for i in 0..<40 {

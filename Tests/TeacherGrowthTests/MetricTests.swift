@@ -341,7 +341,7 @@ struct ReportRuleTests {
         #expect(count == 5 + 3 + 4 + 5 + 5 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 5 + 5 + 4 + 4 + 1)
         #expect(plan.policy.cycleStart == d("2021-01-01"))
         #expect(plan.policy.studioBudgetMin == Yuan(yuan: 30000) && plan.policy.studioBudgetMax == Yuan(yuan: 50000))
-        #expect(plan.baseline.staff == 10378 && plan.baseline.schools == 282 && plan.baseline.students == 146_000)
+        #expect(plan.baseline?.staff == 10378 && plan.baseline?.schools == 282 && plan.baseline?.students == 146_000)
     }
 
     @Test func historyYears() throws {
@@ -366,11 +366,13 @@ struct ReportRuleTests {
             .appendingPathComponent("Seeds/plans/youyang-2021-2025.json")
         let seed = try String(contentsOf: url, encoding: .utf8)
         #expect(seed == BundledSeeds.youyangPlan, "run Tools/embed-seeds.sh")
+        let draft = try String(contentsOf: url.deletingLastPathComponent().appendingPathComponent("youyang-2026-2030-draft.json"), encoding: .utf8)
+        #expect(draft == BundledSeeds.youyangDraftPlan, "run Tools/embed-seeds.sh")
     }
 
     @Test func planFileErrorsAreSentences() {
         func error(_ json: String) -> String? {
-            do { _ = try Plan(json: Data(json.utf8)); return nil } catch { return "\(error)" }
+            do { _ = try Plan(json: Data(json.utf8)); return nil } catch let e as PlanError { return e.message.en + " | " + e.message.zh } catch { return "\(error)" }
         }
         #expect(error("{")?.contains("not valid JSON") == true)
         let good = BundledSeeds.youyangPlan

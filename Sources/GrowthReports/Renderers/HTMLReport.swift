@@ -8,9 +8,31 @@ public enum HTMLReport {
         public var years: [(year: Int, href: String)]
         public var formats: [(name: String, href: String)]
         public var languages: [(name: String, href: String)]
-        public init(years: [(year: Int, href: String)], formats: [(name: String, href: String)], languages: [(name: String, href: String)]) {
-            self.years = years; self.formats = formats; self.languages = languages
+        /// Other pages one click away (the last completed year, a closed plan's final review).
+        public var extra: [(name: String, href: String)]
+        public init(years: [(year: Int, href: String)], formats: [(name: String, href: String)], languages: [(name: String, href: String)],
+                    extra: [(name: String, href: String)] = []) {
+            self.years = years; self.formats = formats; self.languages = languages; self.extra = extra
         }
+    }
+
+    /// The links above a report: years, formats, other pages, languages.
+    public static func nav(_ links: Links, current year: Int?, language: Language) -> String {
+        let zh = language == .zh
+        var h = "<nav>"
+        if !links.years.isEmpty {
+            h += "<span>\(zh ? "年度" : "Year")：" + links.years.map { y in
+                y.year == year ? "<b>\(y.year)</b>" : "<a href=\"\(esc(y.href))\">\(y.year)</a>"
+            }.joined(separator: " ") + "</span>"
+        }
+        if !links.extra.isEmpty {
+            h += "<span>" + links.extra.map { "<a href=\"\(esc($0.href))\">\(esc($0.name))</a>" }.joined(separator: " ") + "</span>"
+        }
+        if !links.formats.isEmpty {
+            h += "<span>\(zh ? "格式" : "Format")：" + links.formats.map { "<a href=\"\(esc($0.href))\">\(esc($0.name))</a>" }.joined(separator: " ") + "</span>"
+        }
+        h += "<span>" + links.languages.map { "<a href=\"\(esc($0.href))\">\(esc($0.name))</a>" }.joined(separator: " ") + "</span>"
+        return h + "</nav>\n"
     }
 
     public static func render(_ report: GrowthReport, language: Language = .zh, links: Links? = nil) -> String {
@@ -33,15 +55,7 @@ public enum HTMLReport {
         <p class="sub">\(esc(ReportText.subtitle(report, language)))</p>
 
         """
-        if let links {
-            h += "<nav>"
-            h += "<span>\(zh ? "年度" : "Year")：" + links.years.map { y in
-                y.year == report.year ? "<b>\(y.year)</b>" : "<a href=\"\(esc(y.href))\">\(y.year)</a>"
-            }.joined(separator: " ") + "</span>"
-            h += "<span>\(zh ? "格式" : "Format")：" + links.formats.map { "<a href=\"\(esc($0.href))\">\(esc($0.name))</a>" }.joined(separator: " ") + "</span>"
-            h += "<span>" + links.languages.map { "<a href=\"\(esc($0.href))\">\(esc($0.name))</a>" }.joined(separator: " ") + "</span>"
-            h += "</nav>\n"
-        }
+        if let links { h += nav(links, current: report.year, language: language) }
         h += "<div class=\"cards\">"
         for (status, cls) in [(MetricStatus.met, "met"), (.not_met, "not_met"), (.no_target, "no_target"), (.no_data, "no_data")] {
             h += "<div class=\"card \(cls)\"><span class=\"n\">\(counts[status] ?? 0)</span><span>\(esc(ReportText.status(status, language)))</span></div>"
@@ -50,17 +64,32 @@ public enum HTMLReport {
 
         // Target vs actual.
         h += "<section>\n<h2>\(zh ? "目标与实际" : "Target vs actual")</h2>\n<table class=\"metrics\">\n<thead><tr>"
-        h += [zh ? "指标" : "Metric", zh ? "目标与实际" : "Target vs actual", zh ? "实际" : "Actual", zh ? "目标" : "Target",
-              zh ? "分子/分母" : "Num/Den", zh ? "状态" : "Status"].map { "<th>\(esc($0))</th>" }.joined()
+        var headers = [zh ? "指标" : "Metric", zh ? "目标与实际" : "Target vs actual", zh ? (report.inProgress ? "目前" : "实际") : (report.inProgress ? "So far" : "Actual"),
+                       zh ? "目标" : "Target", zh ? "分子/分母" : "Num/Den", zh ? "状态" : "Status"]
+        if report.inProgress { headers += [zh ? "预计年底" : "Projected", zh ? "预计状态" : "Proj. status"] }
+        h += headers.map { "<th>\(esc($0))</th>" }.joined()
         h += "</tr></thead>\n<tbody>\n"
         for m in metrics {
             h += "<tr class=\"\(m.status.rawValue)\"><td class=\"label\">\(esc(m.key.label(language)))"
             if let t = m.target { h += "<small>\(esc(t.source))\(t.isNationalStandard ? (zh ? "（国家标准）" : " (national standard)") : "")</small>" }
             h += "</td><td class=\"bar\">\(bar(m))</td><td class=\"num\">\(esc(ReportText.value(m)))</td>"
             h += "<td class=\"num\">\(esc(ReportText.target(m)))</td><td class=\"num\">\(esc(ReportText.fraction(m)))</td>"
-            h += "<td><span class=\"badge \(m.status.rawValue)\">\(esc(ReportText.status(m.status, language)))</span></td></tr>\n"
+            h += "<td><span class=\"badge \(m.status.rawValue)\">\(esc(ReportText.status(m.status, language)))</span></td>"
+            if report.inProgress {
+                if let p = report.projections[m.key] {
+                    h += "<td class=\"num\" title=\"\(esc(ReportText.method(p, language)))\">\(esc(ReportText.projection(p)))\(p.method == .pace ? "†" : "")</td>"
+                    h += "<td><span class=\"badge \(p.status.rawValue)\">\(esc(ReportText.status(p, language)))</span></td>"
+                } else {
+                    h += "<td></td><td></td>"
+                }
+            }
+            h += "</tr>\n"
         }
-        h += "</tbody>\n</table>\n</section>\n"
+        h += "</tbody>\n</table>\n"
+        if report.inProgress {
+            h += "<p class=\"note\">\(esc(ReportText.projectionNote(report, language)))\(zh ? "（† 含按速度推算）" : " († includes pace)")</p>\n"
+        }
+        h += "</section>\n"
 
         let gaps = metrics.compactMap { m in ReportText.gap(m, plan: report.plan, language).map { (m, $0) } }
         if !gaps.isEmpty {
@@ -183,6 +212,7 @@ public enum HTMLReport {
     .card.met { background: #e3f4e8; color: #1e6b3a; } .card.not_met { background: #fde8e4; color: #a1301c; }
     .card.no_target { background: #eef1f5; color: #52606d; } .card.no_data { background: #fff6db; color: #8a6100; }
     table { border-collapse: collapse; width: 100%; }
+    .scroll { overflow-x: auto; }
     table.metrics th { text-align: left; font-weight: 600; font-size: 9pt; color: #52606d; border-bottom: 1px solid #cfd8e3; padding: 1mm; }
     table.metrics td { border-bottom: 1px solid #edf0f4; padding: 1mm; vertical-align: middle; }
     tr { page-break-inside: avoid; }
@@ -194,6 +224,7 @@ public enum HTMLReport {
     svg .track { fill: #edf0f4; } svg .fill.met { fill: #3c9d5d; } svg .fill.not_met { fill: #d9583b; }
     svg .fill.no_target, svg .fill.no_data { fill: #7b93b0; } svg .goal { stroke: #12355b; stroke-width: 2; }
     .gaps li { margin-bottom: 1mm; }
+    .note { font-size: 8.5pt; color: #52606d; }
     .trends { display: grid; grid-template-columns: repeat(3, 1fr); gap: 2mm 4mm; }
     figure { margin: 0; page-break-inside: avoid; break-inside: avoid; }
     figcaption { font-size: 8.5pt; color: #323f4b; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }

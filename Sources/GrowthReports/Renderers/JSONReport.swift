@@ -45,18 +45,39 @@ public enum JSONReport {
             ("plan", .object([
                 ("id", .string(p.id)), ("name", .string(p.name.text(language))), ("county", .string(p.county.text(language))),
                 ("period", .object([("start", .int(p.firstYear)), ("end", .int(p.lastYear))])),
+                ("status", .string(p.status.rawValue)),
             ])),
             ("year", .int(report.year)),
             ("demo_data", .bool(report.isDemoData)),
             ("as_of", .string(report.asOf.description)),
             ("cycle", cycle(report.current.cycle)),
-            ("metrics", .array(report.current.metrics.map { metric($0, plan: p, language: language, breakdowns: true) })),
+            ("in_progress", .bool(report.inProgress)),
+            ("metrics", .array(report.current.metrics.map { m in
+                var json = metric(m, plan: p, language: language, breakdowns: true)
+                if case .object(var fields) = json, let pr = report.projections[m.key] {
+                    fields.append(("projection", projection(pr, year: report.year)))
+                    json = .object(fields)
+                }
+                return json
+            })),
             ("history", .array(report.history.map { y in
                 .object([("year", .int(y.year)), ("as_of", .string(y.asOf.description)), ("cycle", cycle(y.cycle)),
                          ("metrics", .array(y.metrics.map { metric($0, plan: p, language: language, breakdowns: false) }))])
             })),
         ])
         return doc.render() + "\n"
+    }
+
+    static func projection(_ p: Projection, year: Int) -> JSONValue {
+        let r = p.result
+        return .object([
+            ("as_of", .string(CivilDate.lastDay(of: year).description)),
+            ("value", r.value.map { r.kind == .count ? .int(r.numerator) : .double($0) } ?? .null),
+            ("numerator", r.kind == .ratio ? .int(r.tally.numerator) : .null),
+            ("denominator", r.kind == .ratio ? .int(r.tally.denominator) : .null),
+            ("method", .string(p.method.rawValue)),
+            ("status", .string(r.status.rawValue)),
+        ])
     }
 
     static func cycle(_ c: TrainingCycle) -> JSONValue {

@@ -6,11 +6,24 @@ public enum MarkdownReport {
         let zh = language == .zh
         func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
         var out = "# \(ReportText.title(report, language))\n\n\(ReportText.subtitle(report, language))\n\n"
-        out += zh ? "| 指标 | 目标 | 实际 | 分子/分母 | 状态 | 目标来源 |\n" : "| Metric | Target | Actual | Num/Den | Status | Source |\n"
-        out += "|---|---:|---:|---:|---|---|\n"
-        for m in report.current.metrics {
-            out += "| \(cell(m.key.label(language))) | \(ReportText.target(m)) | \(ReportText.value(m)) | \(ReportText.fraction(m)) | "
-                + "\(ReportText.status(m.status, language)) | \(cell(ReportText.source(m, language))) |\n"
+        if report.inProgress {
+            out += zh ? "| 指标 | 目标 | 目前 | 分子/分母 | 状态 | 预计年底 | 推算方式 | 预计状态 |\n"
+                      : "| Metric | Target | So far | Num/Den | Status | Projected | Method | Projected status |\n"
+            out += "|---|---:|---:|---:|---|---:|---|---|\n"
+            for m in report.current.metrics {
+                let p = report.projections[m.key]
+                out += "| \(cell(m.key.label(language))) | \(ReportText.target(m)) | \(ReportText.value(m)) | \(ReportText.fraction(m)) | "
+                    + "\(ReportText.status(m.status, language)) | \(p.map(ReportText.projection) ?? "") | \(p.map { ReportText.method($0, language) } ?? "") | "
+                    + "\(p.map { ReportText.status($0, language) } ?? "") |\n"
+            }
+            out += "\n" + ReportText.projectionNote(report, language) + "\n"
+        } else {
+            out += zh ? "| 指标 | 目标 | 实际 | 分子/分母 | 状态 | 目标来源 |\n" : "| Metric | Target | Actual | Num/Den | Status | Source |\n"
+            out += "|---|---:|---:|---:|---|---|\n"
+            for m in report.current.metrics {
+                out += "| \(cell(m.key.label(language))) | \(ReportText.target(m)) | \(ReportText.value(m)) | \(ReportText.fraction(m)) | "
+                    + "\(ReportText.status(m.status, language)) | \(cell(ReportText.source(m, language))) |\n"
+            }
         }
         let gaps = report.current.metrics.compactMap { m in ReportText.gap(m, plan: report.plan, language).map { (m, $0) } }
         if !gaps.isEmpty {
@@ -52,7 +65,7 @@ public enum CSVReport {
     public static func render(_ report: GrowthReport, language: Language = .zh) -> String {
         if language == .zh { return TableOutput.csv(XLSXReport.combinedTable(report), language: .zh) }
         var out = "\u{FEFF}" + line(["year", "as_of", "key", "label", "kind", "group_by", "group", "value", "numerator", "denominator",
-                                       "target", "status", "source", "gap"])
+                                       "target", "status", "source", "gap"] + (report.inProgress ? ["projection", "projection_method", "projection_status"] : []))
         func row(_ y: YearMetrics, _ m: MetricResult) -> [String] {
             [String(y.year), y.asOf.description, m.key.rawValue, m.key.label(language), m.kind.rawValue, "", "",
              m.value.map { m.kind == .count ? String(m.numerator) : "\($0)" } ?? "",
@@ -60,8 +73,15 @@ public enum CSVReport {
              m.target.map { "\($0.value.doubleValue)" } ?? "", m.status.rawValue, ReportText.source(m, language),
              ReportText.gap(m, plan: report.plan, language) ?? ""]
         }
-        for m in report.current.metrics { out += line(row(report.current, m)) }
-        for y in report.history { for m in y.metrics { out += line(row(y, m)) } }
+        let pad = report.inProgress ? ["", "", ""] : []
+        for m in report.current.metrics {
+            var cells = row(report.current, m)
+            if report.inProgress, let p = report.projections[m.key] {
+                cells += [p.value.map { m.kind == .count ? String(p.result.numerator) : "\($0)" } ?? "", p.method.rawValue, p.status.rawValue]
+            }
+            out += line(cells)
+        }
+        for y in report.history { for m in y.metrics { out += line(row(y, m) + pad) } }
         let y = report.current
         for m in y.metrics where m.kind == .ratio {
             let groups = m.tally.typeRows.map { ("school_type", $0.0?.rawValue ?? "unspecified", $0.1) }
@@ -69,7 +89,7 @@ public enum CSVReport {
             for (by, g, p) in groups {
                 out += line([String(y.year), y.asOf.description, m.key.rawValue, m.key.label(language), m.kind.rawValue, by, g,
                              p.denominator == 0 ? "" : "\(Double(p.numerator) / Double(p.denominator))",
-                             String(p.numerator), String(p.denominator), "", "", "", ""])
+                             String(p.numerator), String(p.denominator), "", "", "", ""] + pad)
             }
         }
         return out

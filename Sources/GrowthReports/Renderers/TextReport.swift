@@ -8,14 +8,29 @@ public enum TextReport {
         let zh = language == .zh
         var out = wrap(ReportText.title(report, language), indent: "") + wrap(ReportText.subtitle(report, language), indent: "") + "\n"
 
-        var table = TextTable(
-            headers: zh ? ["指标", "目标", "实际", "分子/分母", "状态", "目标来源"] : ["Metric", "Target", "Actual", "Num/Den", "Status", "Source"],
-            alignments: [.left, .right, .right, .right, .left, .left], maxColumnWidth: 30)
-        for m in report.current.metrics {
-            table.add([m.key.label(language), ReportText.target(m), ReportText.value(m), ReportText.fraction(m),
-                       ReportText.status(m.status, language), DisplayWidth.truncate(ReportText.source(m, language), to: 20)])
+        if report.inProgress {
+            var table = TextTable(
+                headers: zh ? ["指标", "目标", "目前", "分子/分母", "状态", "预计年底", "预计状态"]
+                            : ["Metric", "Target", "So far", "Num/Den", "Status", "Projected", "Proj. status"],
+                alignments: [.left, .right, .right, .right, .left, .right, .left], maxColumnWidth: 30)
+            for m in report.current.metrics {
+                let p = report.projections[m.key]
+                table.add([m.key.label(language), ReportText.target(m), ReportText.value(m), ReportText.fraction(m),
+                           ReportText.status(m.status, language), p.map { ReportText.projection($0) + ($0.method == .pace ? "†" : "") } ?? "",
+                           p.map { ReportText.status($0, language) } ?? ""])
+            }
+            out += table.render()
+            out += "\n" + wrap(ReportText.projectionNote(report, language) + (zh ? "（† 含按速度推算）" : " († includes pace)"), indent: "")
+        } else {
+            var table = TextTable(
+                headers: zh ? ["指标", "目标", "实际", "分子/分母", "状态", "目标来源"] : ["Metric", "Target", "Actual", "Num/Den", "Status", "Source"],
+                alignments: [.left, .right, .right, .right, .left, .left], maxColumnWidth: 30)
+            for m in report.current.metrics {
+                table.add([m.key.label(language), ReportText.target(m), ReportText.value(m), ReportText.fraction(m),
+                           ReportText.status(m.status, language), DisplayWidth.truncate(ReportText.source(m, language), to: 20)])
+            }
+            out += table.render()
         }
-        out += table.render()
 
         let counts = Dictionary(grouping: report.current.metrics, by: \.status).mapValues(\.count)
         out += "\n" + (zh
@@ -60,7 +75,7 @@ public enum TextReport {
     }
 
     /// Wraps at " · " separators (or anywhere, for a long run) to fit `width` columns.
-    static func wrap(_ text: String, indent: String) -> String {
+    public static func wrap(_ text: String, indent: String) -> String {
         let limit = width - DisplayWidth.of(indent)
         var lines: [String] = []
         var line = ""

@@ -30,11 +30,16 @@ public enum XLSXReport {
         var t = ReportTable(name: zh ? "\(report.year)年指标" : "metrics \(report.year)",
                             headers: zh ? ["指标", "实际", "分子", "分母", "目标", "状态", "差距", "目标来源", "截至"]
                                         : ["metric", "value", "numerator", "denominator", "target", "status", "gap", "source", "as of"])
+        if report.inProgress { t.headers += zh ? ["预计年底", "推算方式", "预计状态"] : ["projected", "method", "projected status"] }
         for m in report.current.metrics {
-            t.rows.append([.text(m.key.label(language)), valueCell(m), m.kind == .ratio ? .integer(m.numerator) : .empty,
-                           m.kind == .ratio ? .integer(m.tally.denominator) : .empty, targetCell(m), .text(ReportText.status(m.status, language)),
-                           .text(ReportText.gap(m, plan: report.plan, language) ?? ""), .text(ReportText.source(m, language)),
-                           .date(report.asOf)])
+            var row: [CellValue] = [.text(m.key.label(language)), valueCell(m), m.kind == .ratio ? .integer(m.numerator) : .empty,
+                                    m.kind == .ratio ? .integer(m.tally.denominator) : .empty, targetCell(m), .text(ReportText.status(m.status, language)),
+                                    .text(ReportText.gap(m, plan: report.plan, language) ?? ""), .text(ReportText.source(m, language)),
+                                    .date(report.asOf)]
+            if report.inProgress, let p = report.projections[m.key] {
+                row += [valueCell(p.result), .text(ReportText.method(p, language)), .text(ReportText.status(p, language))]
+            }
+            t.rows.append(row)
         }
         return t
     }
@@ -67,7 +72,8 @@ public enum XLSXReport {
 
     /// The Chinese CSV: every metric of the year and of the trend years, then the breakdowns.
     static func combinedTable(_ report: GrowthReport) -> ReportTable {
-        var t = ReportTable(name: "report", headers: ["年度", "截至", "指标代码", "指标", "分组方式", "分组", "实际", "分子", "分母", "目标", "状态", "差距", "目标来源"])
+        var t = ReportTable(name: "report", headers: ["年度", "截至", "指标代码", "指标", "分组方式", "分组", "实际", "分子", "分母", "目标", "状态", "差距", "目标来源"]
+                            + (report.inProgress ? ["预计年底", "推算方式", "预计状态"] : []))
         func metricRow(_ y: YearMetrics, _ m: MetricResult) -> [CellValue] {
             let value: CellValue = m.kind == .count ? .integer(m.numerator)
                 : (m.tally.denominator == 0 ? .empty : .text(ReportText.value(m)))
@@ -77,8 +83,15 @@ public enum XLSXReport {
                     .text(ReportText.target(m)), .text(ReportText.status(m.status, .zh)), .text(ReportText.gap(m, plan: report.plan, .zh) ?? ""),
                     .text(ReportText.source(m, .zh))]
         }
-        for m in report.current.metrics { t.rows.append(metricRow(report.current, m)) }
-        for y in report.history { for m in y.metrics { t.rows.append(metricRow(y, m)) } }
+        for m in report.current.metrics {
+            var row = metricRow(report.current, m)
+            if report.inProgress, let p = report.projections[m.key] {
+                row += [.text(ReportText.projection(p)), .text(ReportText.method(p, .zh)), .text(ReportText.status(p, .zh))]
+            }
+            t.rows.append(row)
+        }
+        let pad: [CellValue] = report.inProgress ? [.empty, .empty, .empty] : []
+        for y in report.history { for m in y.metrics { t.rows.append(metricRow(y, m) + pad) } }
         let y = report.current
         for m in y.metrics where m.kind == .ratio {
             let groups = m.tally.typeRows.map { ("学校类型", ReportText.groupLabel($0.0, .zh), $0.1) }
@@ -88,7 +101,7 @@ public enum XLSXReport {
                     ? ReportText.decimal2(p.numerator, p.denominator) : ReportText.percent(p.numerator, p.denominator))
                 t.rows.append([.integer(y.year), .date(y.asOf), .text(m.key.rawValue), .text(m.key.label(.zh)), .text(by), .text(g), value,
                                .integer(m.key == .backbone_per_100_students ? p.numerator / 100 : p.numerator), .integer(p.denominator),
-                               .empty, .empty, .empty, .empty])
+                               .empty, .empty, .empty, .empty] + pad)
             }
         }
         return t

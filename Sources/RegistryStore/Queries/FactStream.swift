@@ -9,24 +9,58 @@ extension Registry {
         try writer.read { db in try body(FactReader(db: db)) }
     }
 
-    /// The report for year Y as of D (SPEC §6), with its history, in one pass over the data.
-    public func growthReport(plan: Plan, year: Int, asOf: CivilDate? = nil) throws -> GrowthReport {
-        let d = try GrowthReport.asOfDate(year: year, asOf: asOf)
-        let dates = GrowthReport.dates(plan: plan, year: year, asOf: d)
-        let results = try snapshot { reader -> [CivilDate: DayMetrics] in
-            var engine = MetricsEngine(plan: plan, schools: try reader.schools(), dates: dates)
-            try reader.forEachTeacher { engine.add($0) }
-            return engine.results(studios: try reader.studios())
+    /// The report for year Y (SPEC §6), against the plan covering Y, with its history, in one pass
+    /// over the data. `today` makes the current year a year in progress (as of today, projected).
+    public func growthReport(catalog: PlanCatalog, year: Int, asOf: CivilDate? = nil, today: CivilDate? = nil) throws -> GrowthReport {
+        var report = try snapshot { reader in
+            try GrowthReporting.report(source: reader, catalog: catalog, year: year, asOf: asOf, today: today)
         }
-        var report = GrowthReport(plan: plan, year: year, asOf: d, results: results)
         report.isDemoData = try demoDescription() != nil
         return report
     }
+
+    /// The report against one plan (`--plan FILE`): every year uses it.
+    public func growthReport(plan: Plan, year: Int, asOf: CivilDate? = nil, today: CivilDate? = nil) throws -> GrowthReport {
+        try growthReport(catalog: PlanCatalog([plan]), year: year, asOf: asOf, today: today)
+    }
+
+    /// The final review of a plan (终期评估).
+    public func planReview(_ plan: Plan, today: CivilDate? = nil) throws -> PlanReview {
+        var review = try snapshot { reader in try GrowthReporting.review(source: reader, plan: plan, today: today) }
+        review.isDemoData = try demoDescription() != nil
+        return review
+    }
 }
 
-/// Reads facts within one read transaction.
-public struct FactReader {
+/// Reads facts within one read transaction: the store's `FactSource`.
+public struct FactReader: FactSource {
     let db: Database
+
+    public func schoolNames() throws -> [String: String] {
+        var out: [String: String] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT code, name FROM schools") { out[r[0]] = r[1] }
+        return out
+    }
+
+    public func names(of staff: Set<String>) throws -> [String: String] {
+        guard !staff.isEmpty else { return [:] }
+        var out: [String: String] = [:]
+        if staff.count <= 500 {
+            for r in try Row.fetchAll(db, sql: "SELECT staff_no, name FROM teachers WHERE staff_no IN (\(Array(repeating: "?", count: staff.count).joined(separator: ",")))",
+                                      arguments: StatementArguments(Array(staff))) {
+                out[r[0]] = r[1]
+            }
+        } else {
+            for r in try Row.fetchAll(db, sql: "SELECT staff_no, name FROM teachers") where staff.contains(r[0] as String) { out[r[0]] = r[1] }
+        }
+        return out
+    }
+
+    /// SQL for "a training level is county or higher", made from the domain's rule (SPEC §3), so the
+    /// rule has one owner.
+    static let countyOrHigherSQL: String = {
+        "(" + TrainingLevel.allCases.filter(\.isCountyOrHigher).map { "level = '\($0.rawValue)'" }.joined(separator: " OR ") + ")"
+    }()
 
     private static func date(_ v: DatabaseValue) -> CivilDate? {
         guard case .string(let s) = v.storage else { return nil }
@@ -65,8 +99,8 @@ public struct FactReader {
         var pendingKey: String?
         var pending: T?
 
-        init(_ db: Database, _ sql: String, _ make: @escaping (Row) -> T) throws {
-            cursor = try Row.fetchCursor(db, sql: sql)
+        init(_ db: Database, _ sql: String, _ arguments: StatementArguments, _ make: @escaping (Row) -> T) throws {
+            cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             self.make = make
             try advance()
         }
@@ -96,62 +130,81 @@ public struct FactReader {
     /// Calls `body` with each person's facts, in staff-number order. With `registrations`, also
     /// reads certificate registrations and appraisals (what the compliance view needs).
     public func forEachTeacher(registrations withRegistrations: Bool = false, _ body: (TeacherFacts) throws -> Void) throws {
+        try forEachTeacher(FactQuery(registrations: withRegistrations), body)
+    }
+
+    /// Calls `body` with each person's facts, in staff-number order. With a school, only the people
+    /// ever assigned to it are read (a per-school view costs that school's people, not the county's).
+    public func forEachTeacher(_ query: FactQuery, _ body: (TeacherFacts) throws -> Void) throws {
         let d = FactReader.date
-        let assignments = try Group(db, """
-            SELECT staff_no, school_code, from_date, to_date, post, stage, subject, course_type FROM assignments ORDER BY staff_no, from_date
+        let withRegistrations = query.registrations
+        // Every cursor reads the same people: all, or those of one school.
+        var args: StatementArguments = []
+        func people(_ column: String) -> String {
+            query.school == nil ? "1" : "\(column) IN (SELECT staff_no FROM assignments WHERE school_code = ?)"
+        }
+        let only = people("staff_no")
+        if let school = query.school { args = [school] }
+        func group<T>(_ sql: String, _ make: @escaping (Row) -> T) throws -> Group<T> { try Group(db, sql, args, make) }
+        let assignments = try group("""
+            SELECT staff_no, school_code, from_date, to_date, post, stage, subject, course_type FROM assignments WHERE \(only) ORDER BY staff_no, from_date
             """) { r in
             Assignment(schoolCode: r[1], from: d(r[2])!, to: d(r[3]), post: Post(rawValue: r[4])!, stage: Stage(rawValue: r[5])!,
                        subject: r[6], courseType: (r[7] as String?).flatMap(CourseType.init(rawValue:)))
         }
-        let degrees = try Group(db, "SELECT staff_no, education, obtained_on FROM degrees ORDER BY staff_no") { r in
+        let degrees = try group("SELECT staff_no, education, obtained_on FROM degrees WHERE \(only) ORDER BY staff_no") { r in
             Degree(Education(rawValue: r[1])!, obtainedOn: d(r[2])!)
         }
-        let titles = try Group(db, "SELECT staff_no, title, from_date FROM titles ORDER BY staff_no") { r in
+        let titles = try group("SELECT staff_no, title, from_date FROM titles WHERE \(only) ORDER BY staff_no") { r in
             TitleRecord(Title(rawValue: r[1])!, from: d(r[2])!)
         }
-        let certificates = try Group(db, "SELECT staff_no, kind, number, issued_on, revoked_on FROM certificates ORDER BY staff_no") { r in
+        let certificates = try group("SELECT staff_no, kind, number, issued_on, revoked_on FROM certificates WHERE \(only) ORDER BY staff_no") { r in
             Certificate(kind: CertificateKind(rawValue: r[1])!, number: r[2], issuedOn: d(r[3])!, revokedOn: d(r[4]))
         }
-        let designations = try Group(db, """
-            SELECT staff_no, kind, level, tier, awarded_on, expires_on, revoked_on FROM designations ORDER BY staff_no
+        let designations = try group("""
+            SELECT staff_no, kind, level, tier, awarded_on, expires_on, revoked_on FROM designations WHERE \(only) ORDER BY staff_no
             """) { r in
             Designation(kind: DesignationKind(rawValue: r[1])!, level: Level(rawValue: r[2])!,
                         tier: (r[3] as String?).flatMap(DualQualifiedTier.init(rawValue:)), awardedOn: d(r[4])!,
                         expiresOn: d(r[5]), revokedOn: d(r[6]))
         }
-        let training = try Group(db, """
+        let training = try group("""
             SELECT staff_no, CAST(julianday(end_date) - 2440587.5 AS INTEGER), hours_tenths, kind = 'induction',
-                   level <> 'school' AND level <> 'other'
+                   \(FactReader.countyOrHigherSQL)
             FROM training t
-            WHERE status = 'approved' AND NOT EXISTS (SELECT 1 FROM training_voids v WHERE v.training_id = t.id)
+            WHERE status = 'approved' AND NOT EXISTS (SELECT 1 FROM training_voids v WHERE v.training_id = t.id) AND \(only)
             ORDER BY staff_no
             """) { r in
             // The day number and the two flags come from SQL: no strings to build per record.
             TrainingFact(endDate: CivilDate(dayNumber: r[1]), hours: Hours(tenths: r[2]), isInduction: r[3], isCountyOrHigher: r[4])
         }
-        let rotations = try Group(db, "SELECT staff_no, from_school, to_school, kind, start_date, end_date FROM rotations ORDER BY staff_no") { r in
+        let rotations = try group("SELECT staff_no, from_school, to_school, kind, start_date, end_date FROM rotations WHERE \(only) ORDER BY staff_no") { r in
             Rotation(fromSchool: r[1], toSchool: r[2], kind: RotationKind(rawValue: r[3])!, start: d(r[4])!, end: d(r[5]))
         }
-        let none = "WHERE 0"
-        let registrations = try Group(db, """
+        let registrations = try group("""
             SELECT c.staff_no, r.number, r.registered_on, r.result FROM registrations r JOIN certificates c ON c.number = r.number
-            \(withRegistrations ? "" : none) ORDER BY c.staff_no
+            WHERE \(withRegistrations ? "1" : "0") AND \(people("c.staff_no")) ORDER BY c.staff_no
             """) { r in
             RegistrationFact(number: r[1], registeredOn: d(r[2])!, result: RegistrationResult(rawValue: r[3])!)
         }
-        let appraisals = try Group(db, "SELECT staff_no, year, result FROM appraisals \(withRegistrations ? "" : none) ORDER BY staff_no") { r in
+        let appraisals = try group("SELECT staff_no, year, result FROM appraisals WHERE \(withRegistrations ? "1" : "0") AND \(only) ORDER BY staff_no") { r in
             (r[1] as Int, AppraisalResult(rawValue: r[2])!)
         }
-        let people = try Row.fetchCursor(db, sql: "SELECT staff_no, hired_on, left_on, establishment FROM teachers ORDER BY staff_no")
+        let personal = query.personal ? ", gender, birth_date" : ""
+        let people = try Row.fetchCursor(db, sql: "SELECT staff_no, hired_on, left_on, establishment\(personal) FROM teachers WHERE \(only) ORDER BY staff_no",
+                                         arguments: args)
         while let r = try people.next() {
             let staffNo: String = r[0]
             let employment = Employment(hiredOn: d(r[1])!, leftOn: d(r[2]), establishment: Establishment(rawValue: r[3])!)
+            let gender = query.personal ? (r[4] as String?).flatMap(Gender.init(rawValue:)) : nil
+            let birth = query.personal ? d(r[5]) : nil
             try body(TeacherFacts(
                 staffNo: staffNo, employment: employment, assignments: try assignments.take(staffNo),
                 degrees: try degrees.take(staffNo), titles: try titles.take(staffNo), certificates: try certificates.take(staffNo),
                 designations: try designations.take(staffNo), training: try training.take(staffNo), rotations: try rotations.take(staffNo),
                 registrations: try registrations.take(staffNo),
-                appraisals: Dictionary(try appraisals.take(staffNo), uniquingKeysWith: { a, _ in a })))
+                appraisals: Dictionary(try appraisals.take(staffNo), uniquingKeysWith: { a, _ in a }),
+                gender: gender, birthDate: birth))
         }
     }
 }

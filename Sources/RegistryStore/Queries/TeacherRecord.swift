@@ -54,10 +54,10 @@ public struct TeacherRecord: Sendable {
 }
 
 extension Registry {
-    /// One person's full record; nil when the staff number is unknown. Cycles follow the policy's
-    /// anchor and length (default 2021-01-01, 5 years).
-    public func teacherRecord(staffNo: String, cycleAnchor: CivilDate = CivilDate(year: 2021, month: 1, day: 1)!,
-                              cycleYears: Int = 5) throws -> TeacherRecord? {
+    /// One person's full record; nil when the staff number is unknown. Each training cycle follows
+    /// the policy of the plan in force at its records' end dates.
+    public func teacherRecord(staffNo: String, catalog: PlanCatalog? = nil) throws -> TeacherRecord? {
+        let catalog = try catalog ?? planCatalog()
         let training = try listTraining(.init(staffNo: staffNo))
         return try writer.read { db -> TeacherRecord? in
             guard let p = try Row.fetchOne(db, sql: """
@@ -89,7 +89,8 @@ extension Registry {
 
             var byCycle: [TrainingCycle: [TrainingListing]] = [:]
             for t in training {
-                let cycle = TrainingCycle.containing(CivilDate(iso: t.endDate)!, anchor: cycleAnchor, years: cycleYears)
+                guard let end = CivilDate(iso: t.endDate) else { continue }
+                let cycle = catalog.cycle(containing: end)
                 byCycle[cycle, default: []].append(t)
             }
             let transcript = byCycle.keys.sorted { $0.start > $1.start }.map { cycle in
@@ -98,9 +99,10 @@ extension Registry {
                 func sum(_ f: (TrainingListing) -> Bool) -> Hours {
                     live.filter(f).reduce(Hours.zero) { $0 + $1.hours }
                 }
+                let inductionCounts = catalog.plan(on: cycle.start).policy.inductionCounts
                 return TeacherRecord.CycleTotal(
                     cycle: cycle,
-                    countedHours: sum { $0.status == "approved" && $0.kind != "induction" },
+                    countedHours: sum { $0.status == "approved" && ($0.kind != "induction" || inductionCounts) },
                     inductionHours: sum { $0.status == "approved" && $0.kind == "induction" },
                     pendingHours: sum { $0.status == "pending" },
                     records: records)

@@ -57,11 +57,37 @@ enum Migrations {
                   BEGIN SELECT RAISE(ABORT, 'change_log is append-only'); END;
                 """)
         }
+        m.registerMigration("v5-plans") { db in
+            // Plans imported by the county (issue 13): the current text of each, and every version
+            // ever imported (append-only), each tied to the change batch that brought it.
+            try db.execute(sql: """
+                CREATE TABLE plans (
+                  id TEXT PRIMARY KEY CHECK (length(id) > 0),
+                  first_year INTEGER NOT NULL CHECK (first_year BETWEEN 1990 AND 2100),
+                  last_year INTEGER NOT NULL CHECK (last_year BETWEEN 1990 AND 2100),
+                  json TEXT NOT NULL CHECK (json_valid(json)),
+                  version INTEGER NOT NULL CHECK (version > 0),
+                  CHECK (first_year <= last_year)
+                );
+                CREATE TABLE plan_versions (
+                  id INTEGER PRIMARY KEY,
+                  plan_id TEXT NOT NULL,
+                  version INTEGER NOT NULL,
+                  json TEXT NOT NULL CHECK (json_valid(json)),
+                  batch_id INTEGER NOT NULL REFERENCES change_batches(id),
+                  UNIQUE (plan_id, version)
+                );
+                CREATE TRIGGER plan_versions_no_update BEFORE UPDATE ON plan_versions
+                  BEGIN SELECT RAISE(ABORT, 'plan_versions is append-only'); END;
+                CREATE TRIGGER plan_versions_no_delete BEFORE DELETE ON plan_versions
+                  BEGIN SELECT RAISE(ABORT, 'plan_versions is append-only'); END;
+                """)
+        }
         return m
     }
 
     /// The schema version reported by `/health` and `teacher-registry --version`.
-    static let schemaVersion = 4
+    static let schemaVersion = 5
 
     /// `CHECK (c = 'a' OR c = 'b' …)`: an OR chain, because SQLite builds an ephemeral table for
     /// `IN (…)` on every row checked, which made bulk imports several times slower.

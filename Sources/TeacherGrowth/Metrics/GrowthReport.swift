@@ -49,9 +49,8 @@ public struct MetricResult: Sendable {
         let p = t.numerator, q = t.denominator
         switch key {
         case .backbone_share_of_exchanged:
-            // Each backbone exchange adds to numerator and denominator (SPEC §9).
-            if p >= q { return n == d ? 0 : nil }
-            return ceilDiv(p * d - q * n, q - p)
+            // Each backbone exchange adds to numerator and denominator: the planner's k (SPEC §9).
+            return RotationPlan.kForShare(s: n, n: d, t: t)
         case .backbone_per_100_students:
             // The numerator is 100 × backbone teachers: one more teacher adds 100.
             return ceilDiv(p * d - q * n, 100 * q)
@@ -80,18 +79,17 @@ public struct GrowthReport: Sendable {
 
     /// True when the data is the synthetic demo county; every rendering says so.
     public var isDemoData = false
+    /// The year is not over: the report is as of a day before Dec 31 of the current year.
+    public var inProgress = false
+    /// For a year in progress: each metric projected to Dec 31 (issue 13).
+    public var projections: [MetricKey: Projection] = [:]
 
     public var year: Int { current.year }
     public var asOf: CivilDate { current.asOf }
 
     /// The as-of day for year Y: Y-12-31, or `asOf`, which must lie in Y.
     public static func asOfDate(year: Int, asOf: CivilDate?) throws -> CivilDate {
-        guard (1990...2100).contains(year) else { throw PlanError("The year \(year) is outside 1990–2100; give a year such as 2025.") }
-        guard let asOf else { return CivilDate.lastDay(of: year) }
-        guard asOf.year == year else {
-            throw PlanError("--as-of \(asOf) is not in \(year); give a date from \(year)-01-01 to \(year)-12-31.")
-        }
-        return asOf
+        try ReportDates.asOf(year: year, asOf: asOf, today: nil)
     }
 
     /// The trend years: every earlier plan year; for a year after the plan, every plan year; before it, none.
