@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: value types, code lists, SPEC §3 rules. No I/O, no clock, no database.
@@ -29,6 +31,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The C API, for the bulk-import hot path (binding values without boxing them).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                // Password hashing (PBKDF2) and encryption of identity numbers at rest (AES-GCM).
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // The synthetic demo county (teacher-registry demo, Tools/): deterministic per seed.
@@ -39,10 +44,13 @@ let package = Package(
         .target(
             name: "RegistryHTTP",
             dependencies: [
-                "TeacherGrowth", "RegistryStore", "GrowthReports",
+                "TeacherGrowth", "RegistryStore", "GrowthReports", "Spreadsheets",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The templates are compiled in (Tools/embed-templates.sh); a test keeps the copies equal.
+            exclude: ["Templates"]
         ),
         // The command line (swift-argument-parser), as a library so tests can run commands.
         .target(

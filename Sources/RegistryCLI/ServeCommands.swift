@@ -13,11 +13,15 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var planOptions: PlanOptions
-    @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
-    @Option(help: "The port to listen on.") var port: Int = 8080
+    @OptionGroup var language: LanguageOption
+    @Option(help: "监听的地址（默认只在本机）The address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "监听的端口 The port to listen on.") var port: Int = 8080
+    @Option(name: .customLong("session-hours"), help: "登录多久不操作后失效（小时，默认 8）Sessions end after this many idle hours.") var sessionHours: Double = 8
+    @Flag(name: .customLong("secure-cookies"), help: "登录 Cookie 只经 HTTPS 发送（经 HTTPS 反向代理提供服务时使用）") var secureCookies = false
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw CLI.invalid("--port 必须在 1 至 65535 之间", "--port must be from 1 to 65535.") }
+        guard sessionHours > 0, sessionHours <= 24 * 30 else { throw CLI.invalid("--session-hours 应在 0 到 720 之间", "--session-hours must be more than 0 and at most 720.") }
     }
 
     func run() throws {
@@ -28,10 +32,12 @@ struct Serve: ParsableCommand {
         let box = ErrorBox()
         let done = DispatchSemaphore(value: 0)
         let (host, port) = (self.host, self.port)
-        Console.error("teacher-registry serving \(database.resolvedPath) on http://\(host):\(port) (Ctrl-C to stop)")
+        Console.error(CLI.say("teacher-registry 正在提供服务：\(database.resolvedPath)，http://\(host):\(port)（Ctrl-C 停止）",
+                              "teacher-registry serving \(database.resolvedPath) on http://\(host):\(port) (Ctrl-C to stop)"))
+        let sessions = SessionSettings(idleLimit: sessionHours * 3600, secureCookies: secureCookies)
         Task {
             do {
-                try await RegistryServer.run(registry: registry, plans: plans, host: host, port: port, logger: logger, today: { Today.date })
+                try await RegistryServer.run(registry: registry, plans: plans, sessions: sessions, host: host, port: port, logger: logger, today: { Today.date })
             } catch {
                 box.set(error)
             }

@@ -14,7 +14,7 @@ public struct TeacherRegistry: ParsableCommand {
         created on first use.
         """,
         version: "teacher-registry 0.1 (schema \(Registry.schemaVersion))",
-        subcommands: [Demo.self, Import.self, ImportDir.self, Export.self, TeacherCommand.self, TrainingCommand.self, ReportCommand.self, ComplianceCommand.self, RotationCommand.self, PlanCommand.self, Serve.self, TokenCommand.self, Backup.self, Codes.self]
+        subcommands: [Demo.self, Import.self, ImportDir.self, Export.self, TeacherCommand.self, TrainingCommand.self, ReportCommand.self, ComplianceCommand.self, RotationCommand.self, PlanCommand.self, Serve.self, UserCommand.self, TokenCommand.self, AuditCommand.self, Backup.self, Codes.self]
     )
 
     public init() {}
@@ -60,6 +60,7 @@ public struct TeacherRegistry: ParsableCommand {
         case let e as WorkbookError: return .init("\(e.fileName)：\(e.message.zh)", "\(e.fileName): \(e.message.en)")
         case let e as PlanError: return e.message
         case let e as TokenError: return e.message
+        case let e as AccountError: return e.message
         default: return DatabaseFailure.from(error)?.message
         }
     }

@@ -9,7 +9,47 @@ struct TrainingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "training",
         abstract: "登记、列出、作废单条培训记录 Log, list and void single training records.",
-        subcommands: [Add.self, List.self, Void.self])
+        subcommands: [Add.self, List.self, Approve.self, Reject.self, Void.self])
+
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "通过待审核的培训记录（认定学时）Approve pending training records.",
+            discussion: "给出记录编号，或用 --batch 通过某导入批次中全部待审核的记录。只有“待审核”的记录可以通过；任一条不可审核则全部不改。")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOption
+        @Argument(help: "记录编号（见 training list --status pending）") var ids: [Int64] = []
+        @Option(help: "导入批次编号：通过该批次中全部待审核记录") var batch: Int64?
+
+        func validate() throws {
+            if ids.isEmpty == (batch == nil) {
+                throw CLI.invalid("请给出记录编号，或用 --batch 给出导入批次（二者选一）", "Give record IDs, or an import batch with --batch (one of the two).")
+            }
+        }
+
+        func run() throws {
+            let registry = try database.open()
+            var targets = ids
+            if let batch {
+                targets = try registry.pendingTrainingIDs(batch: batch)
+                if targets.isEmpty { throw UserError(TrainingEditError.emptyBatch(batch).message) }
+            }
+            let o = try registry.reviewTraining(ids: targets, decision: .approve, reason: nil, actor: Actor.current)
+            print(CLI.say("已通过 \(o.ids.count) 条培训记录（审核批次 \(o.batchID)），其学时已计入。", "Approved \(o.ids.count) training records (review batch \(o.batchID)); their hours now count."))
+        }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "驳回待审核的培训记录（须写原因）Reject pending training records, with a reason.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOption
+        @Argument(help: "记录编号") var ids: [Int64]
+        @Option(help: "驳回原因（必填，记入变更记录）") var reason: String
+
+        func run() throws {
+            let o = try database.open().reviewTraining(ids: ids, decision: .reject, reason: reason, actor: Actor.current)
+            print(CLI.say("已驳回 \(o.ids.count) 条培训记录（审核批次 \(o.batchID)）。", "Rejected \(o.ids.count) training records (review batch \(o.batchID))."))
+        }
+    }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -57,11 +57,19 @@ public final class Registry: Sendable {
         }
     }
 
-    /// Opens a change batch: who, when, what command, from which source.
-    static func beginBatch(_ db: Database, actor: String, command: String, source: String?) throws -> Int64 {
+    /// Opens a change batch: who, when, what command, from which source. A batch that changes facts
+    /// (`facts: true`, the default) moves the facts version on, so cached reports are recomputed;
+    /// sign-ins, tokens and accounts do not.
+    static func beginBatch(_ db: Database, actor: String, command: String, source: String?, facts: Bool = true) throws -> Int64 {
         try db.execute(sql: "INSERT INTO change_batches (at, actor, command, source) VALUES (?, ?, ?, ?)",
                        arguments: [Registry.timestamp(), actor, command, source])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        if facts {
+            try db.execute(sql: """
+                INSERT INTO registry_meta (key, value) VALUES ('facts_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
+                """, arguments: [String(id)])
+        }
+        return id
     }
 
     static func timestamp() -> String {

@@ -38,9 +38,7 @@ public enum HTMLReport {
     public static func render(_ report: GrowthReport, language: Language = .zh, links: Links? = nil) -> String {
         let zh = language == .zh
         let title = ReportText.title(report, language)
-        let metrics = report.current.metrics
-        let counts = Dictionary(grouping: metrics, by: \.status).mapValues(\.count)
-        var h = """
+        return """
         <!DOCTYPE html>
         <html lang="\(zh ? "zh-CN" : "en")">
         <head>
@@ -50,6 +48,18 @@ public enum HTMLReport {
         <style>\(css)</style>
         </head>
         <body>
+
+        """ + body(report, language: language, links: links) + "</body>\n</html>\n"
+    }
+
+    /// The report without the page around it (for the web application's dashboard, whose layout
+    /// links the same styles as /assets/report.css). Everything shown is escaped.
+    public static func body(_ report: GrowthReport, language: Language = .zh, links: Links? = nil) -> String {
+        let zh = language == .zh
+        let title = ReportText.title(report, language)
+        let metrics = report.current.metrics
+        let counts = Dictionary(grouping: metrics, by: \.status).mapValues(\.count)
+        var h = """
         <header>
         <h1>\(esc(title))</h1>
         <p class="sub">\(esc(ReportText.subtitle(report, language)))</p>
@@ -119,7 +129,7 @@ public enum HTMLReport {
             }
             h += "</tbody></table>\n"
         }
-        h += "</section>\n<footer>teacher-registry · \(esc(report.plan.id)) · \(zh ? "统计口径见 SPEC §6；个人信息不在本报告中" : "definitions: SPEC §6; no personal data in this report")</footer>\n</body>\n</html>\n"
+        h += "</section>\n<footer>teacher-registry · \(esc(report.plan.id)) · \(zh ? "统计口径见 SPEC §6；个人信息不在本报告中" : "definitions: SPEC §6; no personal data in this report")</footer>\n"
         return h
     }
 
@@ -145,7 +155,7 @@ public enum HTMLReport {
         return s + "</svg>"
     }
 
-    static func trend(_ key: MetricKey, years: [YearMetrics], plan: Plan, language: Language) -> String {
+    public static func trend(_ key: MetricKey, years: [YearMetrics], plan: Plan, language: Language) -> String {
         let w = 200.0, hgt = 90.0, left = 30.0, right = 8.0, top = 8.0, bottom = 18.0
         let values = years.map { $0[key].value }
         let targets = years.map { plan.target(key, year: $0.year)?.value.doubleValue }
@@ -181,7 +191,7 @@ public enum HTMLReport {
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
 
-    static func esc(_ s: String) -> String {
+    public static func esc(_ s: String) -> String {
         var out = ""
         for c in s {
             switch c {
@@ -196,7 +206,7 @@ public enum HTMLReport {
         return out
     }
 
-    static let css = """
+    public static let css = """
     @page { size: A4; margin: 12mm; }
     * { box-sizing: border-box; }
     body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif;

@@ -20,8 +20,15 @@ struct ImportWriter {
     static func upsertSQL(table: String, columns: [String], key: [String], partial: String?) -> String {
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ",")
         let nonKey = columns.filter { !key.contains($0) }
-        let set = nonKey.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        let differs = nonKey.map { "\(table).\($0) IS NOT excluded.\($0)" }.joined(separator: " OR ")
+        // A training record reviewed in the registry keeps its decision: a later file from the
+        // platform (still saying 待审核) does not undo an approval or a rejection.
+        func newValue(_ c: String) -> String {
+            table == "training" && c == "status"
+                ? "CASE WHEN EXISTS (SELECT 1 FROM training_reviews r WHERE r.training_id = training.id) THEN training.status ELSE excluded.status END"
+                : "excluded.\(c)"
+        }
+        let set = nonKey.map { "\($0) = \(newValue($0))" }.joined(separator: ", ")
+        let differs = nonKey.map { "\(table).\($0) IS NOT \(newValue($0))" }.joined(separator: " OR ")
         let target = "(\(key.joined(separator: ", ")))" + (partial.map { " WHERE \($0)" } ?? "")
         return """
         INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))

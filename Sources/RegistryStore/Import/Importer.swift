@@ -303,3 +303,41 @@ extension Registry {
         return (sources, ignored)
     }
 }
+
+extension Registry {
+    /// The kind whose header a table has: the one whose required columns all appear in one of its
+    /// first rows, naming the most columns. Nil when none fits.
+    static func detectKind(records: [InputRecord]) -> ImportKind? {
+        var best: (kind: ImportKind, matched: Int)?
+        for kind in ImportKind.all {
+            for r in records {
+                let names = Set(r.fields.map { Text.fold(Text.trimmed($0)) })
+                let required = kind.columns.filter(\.required)
+                let hasRequired = required.allSatisfy { c in
+                    names.contains(c.name) || names.contains(Text.fold(c.chinese)) || c.aliases.contains { names.contains(Text.fold($0)) }
+                }
+                guard hasRequired else { continue }
+                let matched = RowParser.headerScore(r, kind: kind).matched
+                if matched > (best?.matched ?? 0) { best = (kind, matched) }
+            }
+        }
+        return best?.kind
+    }
+
+    public static func detectKind(csv bytes: [UInt8]) throws -> ImportKind? {
+        guard case .success(let utf8) = TextDecoding.utf8Bytes(bytes, encoding: nil) else { return nil }
+        var records: [InputRecord] = []
+        var it = CSVReader(bytes: utf8).makeIterator()
+        while let r = it.next(), records.count < TableReader.headerSearchRows { if !r.isBlank { records.append(r) } }
+        return detectKind(records: records)
+    }
+
+    public static func detectKind(_ sheet: WorkbookSheet) throws -> ImportKind? {
+        var records: [InputRecord] = []
+        try sheet.workbook.forEachRow(of: sheet.sheet) { r in
+            if !r.isBlank { records.append(r) }
+            return records.count < TableReader.headerSearchRows
+        }
+        return detectKind(records: records)
+    }
+}

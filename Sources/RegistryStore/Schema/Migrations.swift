@@ -83,11 +83,92 @@ enum Migrations {
                   BEGIN SELECT RAISE(ABORT, 'plan_versions is append-only'); END;
                 """)
         }
+        m.registerMigration("v6-accounts-sessions-reviews") { db in
+            // Web accounts (issue 12): slow salted password hashes, sessions known by a hash of
+            // their cookie, every sign-in attempt (for the lockout and the audit), and training
+            // reviews (pending → approved | rejected), append-only.
+            try db.execute(sql: """
+                CREATE TABLE users (
+                  id INTEGER PRIMARY KEY,
+                  login TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(login) BETWEEN 1 AND 64),
+                  display_name TEXT NOT NULL CHECK (length(display_name) > 0),
+                  role TEXT NOT NULL CHECK (role = 'county' OR role = 'principal' OR role = 'hr'),
+                  school_code TEXT REFERENCES schools(code),
+                  password_hash TEXT NOT NULL,
+                  created_at TEXT NOT NULL,
+                  password_changed_at TEXT NOT NULL,
+                  must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password = 0 OR must_change_password = 1),
+                  disabled_at TEXT,
+                  CHECK ((role = 'principal') = (school_code IS NOT NULL))
+                );
+                CREATE TABLE sessions (
+                  id INTEGER PRIMARY KEY,
+                  token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+                  user_id INTEGER NOT NULL REFERENCES users(id),
+                  csrf TEXT NOT NULL CHECK (length(csrf) >= 32),
+                  created_at TEXT NOT NULL,
+                  last_seen_at TEXT NOT NULL,
+                  ended_at TEXT,
+                  client TEXT
+                );
+                CREATE INDEX sessions_user ON sessions(user_id);
+                CREATE TABLE login_attempts (
+                  id INTEGER PRIMARY KEY,
+                  login TEXT NOT NULL COLLATE NOCASE,
+                  at TEXT NOT NULL,
+                  succeeded INTEGER NOT NULL CHECK (succeeded = 0 OR succeeded = 1),
+                  client TEXT
+                );
+                CREATE INDEX login_attempts_login ON login_attempts(login, at);
+                CREATE TRIGGER login_attempts_no_update BEFORE UPDATE ON login_attempts
+                  BEGIN SELECT RAISE(ABORT, 'login_attempts is append-only'); END;
+                CREATE TRIGGER login_attempts_no_delete BEFORE DELETE ON login_attempts
+                  BEGIN SELECT RAISE(ABORT, 'login_attempts is append-only'); END;
+                CREATE TABLE training_reviews (
+                  id INTEGER PRIMARY KEY,
+                  training_id INTEGER NOT NULL REFERENCES training(id),
+                  decision TEXT NOT NULL CHECK (decision = 'approved' OR decision = 'rejected'),
+                  reason TEXT,
+                  batch_id INTEGER NOT NULL REFERENCES change_batches(id),
+                  CHECK (decision = 'approved' OR length(trim(reason)) > 0)
+                );
+                CREATE INDEX training_reviews_training ON training_reviews(training_id);
+                CREATE TRIGGER training_reviews_no_update BEFORE UPDATE ON training_reviews
+                  BEGIN SELECT RAISE(ABORT, 'training_reviews is append-only'); END;
+                CREATE TRIGGER training_reviews_no_delete BEFORE DELETE ON training_reviews
+                  BEGIN SELECT RAISE(ABORT, 'training_reviews is append-only'); END;
+                CREATE INDEX training_pending ON training(id) WHERE status = 'pending';
+                """)
+        }
+        m.registerMigration("v7-audit") { db in
+            // Reads of personal data (issue 14): who, when, what, which school or person, from where.
+            try db.execute(sql: """
+                CREATE TABLE audit_log (
+                  id INTEGER PRIMARY KEY,
+                  at TEXT NOT NULL,
+                  actor TEXT NOT NULL,
+                  role TEXT NOT NULL,
+                  client TEXT,
+                  route TEXT NOT NULL,
+                  what TEXT NOT NULL,
+                  school_code TEXT,
+                  staff_no TEXT,
+                  people INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX audit_log_at ON audit_log(at);
+                CREATE INDEX audit_log_staff ON audit_log(staff_no) WHERE staff_no IS NOT NULL;
+                CREATE INDEX audit_log_school ON audit_log(school_code) WHERE school_code IS NOT NULL;
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                """)
+        }
         return m
     }
 
     /// The schema version reported by `/health` and `teacher-registry --version`.
-    static let schemaVersion = 5
+    static let schemaVersion = 7
 
     /// `CHECK (c = 'a' OR c = 'b' …)`: an OR chain, because SQLite builds an ephemeral table for
     /// `IN (…)` on every row checked, which made bulk imports several times slower.

@@ -35,7 +35,7 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Registry {
-    static func tokenHash(_ secret: String) -> String { SHA256.hex(SHA256.hash(Array(secret.utf8))) }
+    static func tokenHash(_ secret: String) -> String { Secrets.sha256Hex(secret) }
 
     /// Makes a token and returns it with its secret, the only time the secret is available.
     public func createToken(role: AccessToken.Role, school: String?, name: String, actor: String) throws -> (AccessToken, String) {
@@ -43,8 +43,7 @@ extension Registry {
         guard !name.isEmpty else { throw TokenError.emptyName }
         if role == .principal && school == nil { throw TokenError.principalNeedsSchool }
         if role != .principal && school != nil { throw TokenError.schoolOnlyForPrincipal }
-        var rng = SystemRandomNumberGenerator()
-        let secret = "trk_" + SHA256.hex((0..<24).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        let secret = "trk_" + Secrets.random(bytes: 32)
         let at = Registry.timestamp()
         let id: Int64 = try writer.write { db in
             if let school, try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM schools WHERE code = ?)", arguments: [school])! {
@@ -53,7 +52,7 @@ extension Registry {
             try db.execute(sql: "INSERT INTO tokens (name, role, school_code, hash, created_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [name, role.rawValue, school, Registry.tokenHash(secret), at])
             let id = db.lastInsertedRowID
-            let batch = try Registry.beginBatch(db, actor: actor, command: "token create", source: nil)
+            let batch = try Registry.beginBatch(db, actor: actor, command: "token create", source: nil, facts: false)
             try db.execute(sql: "INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, detail) VALUES (?, 'add', 'tokens', ?, ?, ?)",
                            arguments: [batch, id, String(id), role.rawValue])
             return id
@@ -79,7 +78,7 @@ extension Registry {
             guard let row else { throw TokenError.notFound(idOrName) }
             let at = Registry.timestamp()
             try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ?", arguments: [at, row["id"] as Int64])
-            let batch = try Registry.beginBatch(db, actor: actor, command: "token revoke", source: nil)
+            let batch = try Registry.beginBatch(db, actor: actor, command: "token revoke", source: nil, facts: false)
             try db.execute(sql: "INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key) VALUES (?, 'update', 'tokens', ?, ?)",
                            arguments: [batch, row["id"] as Int64, String(row["id"] as Int64)])
             return AccessToken(id: row[0], name: row[1], role: AccessToken.Role(rawValue: row[2])!, schoolCode: row[3], createdAt: row[4], revokedAt: at)
@@ -96,20 +95,17 @@ extension Registry {
             guard let r = try Row.fetchOne(db, sql: """
                 SELECT id, name, role, school_code, created_at, hash FROM tokens WHERE hash = ? AND revoked_at IS NULL
                 """, arguments: [hash]) else { return nil }
-            guard Registry.constantTimeEqual(Array((r["hash"] as String).utf8), Array(hash.utf8)) else { return nil }
+            guard Secrets.constantTimeEqual(Array((r["hash"] as String).utf8), Array(hash.utf8)) else { return nil }
             return AccessToken(id: r[0], name: r[1], role: AccessToken.Role(rawValue: r[2])!, schoolCode: r[3], createdAt: r[4], revokedAt: nil)
         }
     }
 
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var diff: UInt8 = 0
-        for i in a.indices { diff |= a[i] ^ b[i] }
-        return diff == 0
-    }
 
     /// Changes whenever facts change (a new change batch), so caches know when to recompute.
     public func dataVersion() throws -> Int64 {
-        try writer.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM change_batches")! }
+        try writer.read { db in
+            if let v = try String.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'facts_version'").flatMap({ Int64($0) }) { return v }
+            return try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM change_batches") ?? 0
+        }
     }
 }

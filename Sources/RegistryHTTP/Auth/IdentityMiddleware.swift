@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import RegistryStore
+
+/// Finds who is asking: a bearer token (`Authorization: Bearer …`, the scheme in any letter case)
+/// or a session cookie. Nothing is refused here; each route checks what it needs.
+struct IdentityMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let registry: Registry
+    let sessions: SessionSettings
+    let limiter: FailureLimiter
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                let secret = parts[1].trimmingCharacters(in: .whitespaces)
+                if limiter.isBlocked(context.client) {
+                    throw APIError(status: .tooManyRequests, message: .init("这个地址的令牌错误次数过多，请 15 分钟后再试",
+                                                                            "Too many wrong tokens from this address; try again in 15 minutes."),
+                                   headers: [.retryAfter: "900"])
+                }
+                let store = registry
+                if let token = try await Blocking.run({ try store.authenticate(secret) }) {
+                    context.identity = Identity(source: .token(token))
+                } else {
+                    limiter.recordFailure(context.client)
+                    context.badCredentials = true
+                }
+            } else {
+                context.badCredentials = true
+            }
+        } else if let cookie = request.cookies[SessionSettings.cookieName]?.value, !cookie.isEmpty {
+            let store = registry, idle = sessions.idleLimit
+            if let session = try await Blocking.run({ try store.session(token: cookie, idleLimit: idle) }) {
+                context.identity = Identity(source: .session(session))
+            }
+        }
+        return try await next(request, context)
+    }
+}
+
+/// How sessions behave: the cookie's name and flags, and the inactivity limit.
+public struct SessionSettings: Sendable {
+    static let cookieName = "trk_session"
+    static let loginCSRFCookie = "trk_login"
+    /// Sessions end after this long without a request (default 8 hours).
+    public var idleLimit: TimeInterval
+    /// Mark cookies `Secure` (served over TLS, or behind a TLS proxy).
+    public var secureCookies: Bool
+
+    public init(idleLimit: TimeInterval = 8 * 3600, secureCookies: Bool = false) {
+        self.idleLimit = idleLimit
+        self.secureCookies = secureCookies
+    }
+}
+
+/// Counts failed token attempts per client address: 20 within 15 minutes block that address for
+/// the rest of the window (a brute-force brake that costs nothing to legitimate scripts).
+final class FailureLimiter: Sendable {
+    private let failures = NIOLockedValueBox<[String: [Date]]>([:])
+    let limit: Int
+    let window: TimeInterval
+
+    init(limit: Int = 20, window: TimeInterval = 15 * 60) {
+        self.limit = limit
+        self.window = window
+    }
+
+    func recordFailure(_ client: String, now: Date = Date()) {
+        failures.withLockedValue { f in
+            var list = f[client, default: []].filter { now.timeIntervalSince($0) < window }
+            list.append(now)
+            f[client] = list
+            if f.count > 10_000 { f = f.filter { $0.value.last.map { now.timeIntervalSince($0) < window } ?? false } }
+        }
+    }
+
+    func isBlocked(_ client: String, now: Date = Date()) -> Bool {
+        failures.withLockedValue { f in (f[client] ?? []).filter { now.timeIntervalSince($0) < window }.count >= limit }
+    }
+}
+
+/// Runs blocking database work off the server's event loops.
+enum Blocking {
+    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global().async { c.resume(with: Result { try work() }) }
+        }
+    }
+}
+
+import NIOConcurrencyHelpers
