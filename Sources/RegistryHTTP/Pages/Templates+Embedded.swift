@@ -130,6 +130,7 @@ enum EmbeddedTemplates {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{title}} · {{t.app}}</title>
 <link rel="stylesheet" href="/assets/app.css">
+{{#extraCSS}}<link rel="stylesheet" href="{{extraCSS}}">{{/extraCSS}}
 </head>
 <body>
 <header class="top">
@@ -158,7 +159,7 @@ enum EmbeddedTemplates {
 <div class="login">
 {{#error}}<div class="errors" role="alert">{{error}}</div>{{/error}}
 <form class="stack" method="post" action="/login">
-<input type="hidden" name="_csrf" value="{{csrf}}">
+<input type="hidden" name="_csrf" value="{{loginCSRF}}">
 <input type="hidden" name="next" value="{{next}}">
 <label for="login">{{t.login}}</label>
 <input id="login" name="login" type="text" autocomplete="username" autocapitalize="none" required value="{{login}}">

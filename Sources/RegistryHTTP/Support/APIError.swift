@@ -13,8 +13,7 @@ struct APIError: Error, HTTPResponseError {
     var headers: HTTPFields = [:]
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let language = Language.negotiate(query: request.uri.queryParameters["lang"].map(String.init),
-                                          acceptLanguage: request.headers[.acceptLanguage])
+        let language = (try? Params.language(request)) ?? .zh
         var h = headers
         h[.cacheControl] = "no-store"
         h[.xContentTypeOptions] = "nosniff"

@@ -24,12 +24,14 @@ enum Params {
         return d
     }
 
-    /// `?lang=`, else `Accept-Language`, else Chinese. An unknown `lang` is a 400.
+    /// `?lang=`, else the language the pages' switch remembered (cookie `lang`), else
+    /// `Accept-Language` (SPEC §10), else Chinese. An unknown `lang` is a 400.
     static func language(_ request: Request) throws -> Language {
         if let raw = query(request, "lang") {
             guard let l = Language(rawValue: raw.lowercased()) else { throw APIError.badRequest(.init("lang 只能是 zh 或 en", "lang must be zh or en.")) }
             return l
         }
+        if let remembered = request.cookies["lang"].flatMap({ Language(rawValue: $0.value) }) { return remembered }
         return Language.negotiate(query: nil, acceptLanguage: request.headers[.acceptLanguage])
     }
 

@@ -66,6 +66,10 @@ enum Responses {
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
+        // The language switch of the pages is remembered for the next pages.
+        if let raw = request.uri.queryParameters["lang"], let l = Language(rawValue: String(raw)), (response.headers[.contentType] ?? "").hasPrefix("text/html") {
+            response.setCookie(Cookie(name: "lang", value: l.rawValue, maxAge: 365 * 86_400, path: "/", httpOnly: true, sameSite: .lax))
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HeaderNames.frameOptions] = "DENY"
         response.headers[HeaderNames.referrerPolicy] = "same-origin"
