@@ -75,7 +75,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistryHTTPTests",
-            dependencies: ["RegistryHTTP", "RegistryStore", "TeacherGrowth",
+            dependencies: ["RegistryHTTP", "RegistryStore", "TeacherGrowth", "Spreadsheets",
+                           .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "RegistryStore", "TeacherGrowth", "DemoCounty", "Spreadsheets"]),

@@ -33,6 +33,9 @@ struct Export: ParsableCommand {
         let registry = try database.open()
         let kind = ImportKind.named(kind)!
         let format = ExportFormat(rawValue: format)!
+        if ["teachers", "training", "certificates", "registrations", "assignments", "designations", "rotations", "appraisals", "degrees", "titles", "studio_members"].contains(kind.name) {
+            try ReadAudit.record(registry, command: "export \(kind.name)", what: "export", people: try registry.rowCounts()[kind.table] ?? 0)
+        }
         if format == .xlsx {
             try Output.write(try registry.exportWorkbook(kind, language: language.language), to: output)
             return

@@ -22,6 +22,8 @@ struct TeacherCommand: ParsableCommand {
                 throw UserError("\(database.resolvedPath) 中没有工号 \(staffNo)；请核对工号，或先导入教师表",
                                 "There is no staff number \(staffNo) in \(database.resolvedPath); check the number (工号) or import teachers.csv first.")
             }
+            try ReadAudit.record(registry, command: "teacher show\(history ? " --history" : "")", what: "teacher", school: record.assignments.last?.schoolCode,
+                                 staffNo: staffNo, people: 1)
             print(TeacherRecordText.render(record, language: language.language, history: history), terminator: "")
         }
     }

@@ -117,6 +117,13 @@ enum Actor {
     }
 }
 
+/// Reads of personal data from the command line are audited like the server's (`audit` lists them).
+enum ReadAudit {
+    static func record(_ registry: Registry, command: String, what: String, school: String? = nil, staffNo: String? = nil, people: Int) throws {
+        try registry.recordRead(actor: Actor.current, role: "cli", client: nil, route: command, what: what, school: school, staffNo: staffNo, people: people)
+    }
+}
+
 enum Console {
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 

@@ -49,6 +49,7 @@ struct ComplianceCommand: ParsableCommand {
         try SchoolCheck.exists(school, in: registry)
         let d = asOf.flatMap { try? DateInput.parse($0).get() } ?? Today.date
         let view = try registry.complianceView(catalog: catalog, asOf: d, school: school, dueWithin: dueWithin)
+        try ReadAudit.record(registry, command: "compliance", what: "compliance", school: school, people: view.rows.count)
         let l = language.language
         switch format {
         case .json: try Output.write(ComplianceRendering.json(view, school: school), to: output)
@@ -94,6 +95,7 @@ struct RotationCommand: ParsableCommand {
         let y = year ?? d?.year ?? min(latest, Today.date.year)
         let plan = catalog.plan(for: y)
         let view = try registry.rotationView(catalog: catalog, year: y, asOf: d, today: Today.date, school: school)
+        try ReadAudit.record(registry, command: "rotation \(y)", what: "rotation", school: school, people: view.candidates.count)
         let l = language.language
         switch format {
         case .json: try Output.write(RotationRendering.json(view, plan: plan, language: l), to: output)

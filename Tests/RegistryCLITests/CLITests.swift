@@ -17,7 +17,7 @@ struct Binary {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
-    static func run(_ args: [String], environment: [String: String] = [:], cwd: URL? = nil) throws -> Result {
+    static func run(_ args: [String], environment: [String: String] = [:], cwd: URL? = nil, stdin: String? = nil) throws -> Result {
         let p = Process()
         p.executableURL = try #require(url, "teacher-registry binary not found next to the tests")
         p.arguments = args
@@ -29,7 +29,13 @@ struct Binary {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        let input = Pipe()
+        if stdin != nil { p.standardInput = input }
         try p.run()
+        if let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()

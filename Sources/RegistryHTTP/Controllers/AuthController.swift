@@ -8,7 +8,7 @@ struct AuthController {
     let services: Services
 
     func add(to router: Router<AppContext>) {
-        router.get("/login") { request, context in try loginPage(request, context, error: nil, login: "", status: .ok) }
+        router.get("/login") { request, context in try loginPage(request, context, error: nil, login: "", next: Params.query(request, "next"), status: .ok) }
         router.post("/login") { request, context in try await signIn(request, context) }
         router.post("/logout") { request, context in try await signOut(request, context) }
         router.get("/account/password") { request, context in try passwordPage(request, context, errors: nil) }
@@ -30,11 +30,11 @@ struct AuthController {
         }
     }
 
-    func loginPage(_ request: Request, _ context: AppContext, error: LocalizedText?, login: String, status: HTTPResponse.Status) throws -> Response {
+    func loginPage(_ request: Request, _ context: AppContext, error: LocalizedText?, login: String, next: String?, status: HTTPResponse.Status) throws -> Response {
         let lang = try Params.language(request)
         // A pre-session CSRF token: a cookie and the same value in the form (double submit).
         let token = request.cookies[SessionSettings.loginCSRFCookie]?.value.nilIfEmpty ?? Secrets.random()
-        var data: [String: Any] = ["next": Params.query(request, "next") ?? "", "login": login, "loginCSRF": token]
+        var data: [String: Any] = ["next": next ?? "", "login": login, "loginCSRF": token]
         if let error { data["error"] = error.text(lang) }
         let html = Pages.shared.page("login", data, frame: .init(title: lang == .zh ? "登录" : "Sign in", path: "/login"),
                                      identity: nil, language: lang, today: services.today())
@@ -59,12 +59,12 @@ struct AuthController {
             return response
         case .refused:
             return try loginPage(request, context, error: .init("登录名或密码不正确，请重新输入。", "The login or the password is wrong; try again."),
-                                 login: login, status: .unauthorized)
+                                 login: login, next: form["next"], status: .unauthorized)
         case .locked(let until):
             let minutes = max(1, Int(ceil(until.timeIntervalSinceNow / 60)))
             return try loginPage(request, context, error: .init("该登录名连续输错次数过多，已锁定；请 \(minutes) 分钟后再试，或联系县教委人事科。",
                                                                 "Too many failed attempts for this login: it is locked; try again in \(minutes) minutes."),
-                                 login: login, status: .tooManyRequests)
+                                 login: login, next: form["next"], status: .tooManyRequests)
         }
     }
 

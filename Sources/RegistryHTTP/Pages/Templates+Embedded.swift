@@ -306,9 +306,9 @@ enum EmbeddedTemplates {
 {{#fields}}
 <div class="{{#error}}invalid{{/error}}">
 <label for="{{name}}">{{label}}{{#required}} *{{/required}} {{#hint}}<span class="hint">{{hint}}</span>{{/hint}}</label>
-{{#isSelect}}<select id="{{name}}" name="{{name}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}
-{{^isSelect}}<input id="{{name}}" name="{{name}}" type="{{type}}" value="{{value}}"{{#required}} required{{/required}}{{#step}} step="{{step}}" min="0.1" max="2000"{{/step}}>{{/isSelect}}
-{{#error}}<div class="error">{{error}}</div>{{/error}}
+{{#isSelect}}<select id="{{name}}" name="{{name}}"{{#error}} aria-invalid="true" aria-describedby="{{name}}-error"{{/error}}>{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>{{/isSelect}}
+{{^isSelect}}<input id="{{name}}" name="{{name}}" type="{{type}}" value="{{value}}"{{#required}} required{{/required}}{{#step}} step="{{step}}" min="0.1" max="2000"{{/step}}{{#error}} aria-invalid="true" aria-describedby="{{name}}-error"{{/error}}>{{/isSelect}}
+{{#error}}<div class="error" id="{{name}}-error">{{error}}</div>{{/error}}
 </div>
 {{/fields}}
 <p><button class="primary" type="submit">{{t.saveForReview}}</button></p>

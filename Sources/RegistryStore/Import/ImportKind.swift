@@ -87,7 +87,7 @@ struct Column: Sendable {
 /// One of the 14 import kinds of SPEC §5: its columns, table and natural key.
 public struct ImportKind: Sendable, Hashable {
     public let name: String
-    let table: String
+    public let table: String
     let columns: [Column]
     /// Database columns of the natural key.
     let naturalKey: [String]

@@ -52,6 +52,11 @@ public enum PasswordHash {
     public static func generate() -> String {
         let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         var rng = SystemRandomNumberGenerator()
-        return String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+        // Drawn again until it has a letter and a digit (the rule every password must meet): about one
+        // draw in nine has no digit.
+        while true {
+            let p = String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+            if Registry.isStrongEnough(p) { return p }
+        }
     }
 }
