@@ -1,6 +1,7 @@
 import Foundation
 import GrowthReports
 import Hummingbird
+import HummingbirdCore
 import RegistryStore
 import TeacherGrowth
 
@@ -176,17 +177,21 @@ struct TrainingController {
 
     // MARK: the approval queue
 
-    func queue(_ request: Request, _ context: AppContext) async throws -> Response {
+    /// The queue; after a refused review (`refusal`) it is shown again from the address the form came
+    /// from (`from`), with the message and the same records still ticked.
+    func queue(_ request: Request, _ context: AppContext, from: URI? = nil, refusal: String? = nil, ticked: Set<Int64> = []) async throws -> Response {
         let identity = try context.require([.hr], request, forbidden: Self.hrOnly)
         let lang = try Params.language(request)
         let zh = lang == .zh
-        let school = Params.query(request, "school").flatMap { $0.isEmpty ? nil : $0 }
-        let batch = try Params.query(request, "batch").flatMap { raw -> Int64? in
+        let uri = from ?? request.uri
+        func query(_ name: String) -> String? { uri.queryParameters[name[...]].map(String.init) }
+        let school = query("school").flatMap { $0.isEmpty ? nil : $0 }
+        let batch = try query("batch").flatMap { raw -> Int64? in
             if raw.isEmpty { return nil }
             guard let b = Int64(raw), b > 0 else { throw APIError.badRequest(.init("batch 应为导入批次编号", "batch must be an import batch number.")) }
             return b
         }
-        let pageNo = max(1, Params.query(request, "page").flatMap { Int($0) } ?? 1)
+        let pageNo = max(1, query("page").flatMap { Int($0) } ?? 1)
         let size = 100
         let registry = services.registry
         let (result, schools) = try await services.blocking {
@@ -208,7 +213,8 @@ struct TrainingController {
         var data: [String: Any] = [
             "schools": schools.map { ["code": $0.code, "name": $0.name, "selected": $0.code == school] as [String: Any] },
             "countText": zh ? "待审核 \(result.total) 条，最早的在前" : "\(result.total) pending, oldest first",
-            "hasRows": !result.rows.isEmpty, "rows": result.rows.map(row), "returnTo": request.uri.description,
+            "hasRows": !result.rows.isEmpty, "returnTo": uri.description,
+            "rows": result.rows.map { p in var r = row(p); r["ticked"] = ticked.contains(p.listing.id); return r },
         ]
         if let batch { data["batch"] = String(batch) }
         if pages > 1 {
@@ -218,13 +224,15 @@ struct TrainingController {
             data["pager"] = pager
         }
         var flash: (kind: String, text: String)?
-        if let done = Params.query(request, "done"), let n = Int(done) {
-            flash = ("ok", Params.query(request, "decision") == "reject" ? (zh ? "已驳回 \(n) 条记录。" : "Rejected \(n) records.")
+        if let refusal { flash = ("error", refusal) }
+        else if let done = query("done"), let n = Int(done) {
+            flash = ("ok", query("decision") == "reject" ? (zh ? "已驳回 \(n) 条记录。" : "Rejected \(n) records.")
                                                                          : (zh ? "已通过 \(n) 条记录，其学时已计入。" : "Approved \(n) records; their hours now count."))
         }
         return Responses.page(Pages.shared.page("pending", data, frame: .init(title: zh ? "审核队列" : "Review queue", current: "pending", flash: flash,
-                                                                              path: request.uri.description),
-                                                identity: identity, language: lang, today: services.today()))
+                                                                              path: uri.description),
+                                                identity: identity, language: lang, today: services.today()),
+                              status: refusal == nil ? .ok : .unprocessableContent)
     }
 
     /// The queue's form: the selected records (or a whole batch), approved or rejected with a reason.
@@ -243,12 +251,19 @@ struct TrainingController {
         let ids = chosen
         let reason = form.text("reason")
         let outcome: ReviewOutcome
+        var back = form["return"].flatMap { $0.hasPrefix("/training/pending") ? $0 : nil } ?? "/training/pending"
+        let lang = try Params.language(request)
+        guard !ids.isEmpty else {
+            return try await queue(request, context, from: URI(back), refusal: lang == .zh ? "请先勾选要审核的记录。" : "Tick the records to review first.")
+        }
         do {
             outcome = try await services.blocking { try registry.reviewTraining(ids: ids, decision: decision, reason: reason, actor: actor, command: "web: 审核") }
         } catch let e as TrainingEditError {
-            throw APIError.invalid(e.message, fields: [])
+            let text = e == .emptyReason ? (lang == .zh ? "驳回须填写原因：请在“驳回原因”框中写明，再点“驳回所选”。未做任何更改。"
+                                                        : "A rejection needs a reason: write it in the reason box, then reject again. Nothing was changed.")
+                                         : e.message.text(lang)
+            return try await queue(request, context, from: URI(back), refusal: text, ticked: Set(ids))
         }
-        var back = form["return"].flatMap { $0.hasPrefix("/training/pending") ? $0 : nil } ?? "/training/pending"
         back += (back.contains("?") ? "&" : "?") + "done=\(outcome.ids.count)&decision=\(decision.rawValue)"
         return Responses.redirect(back)
     }
