@@ -122,14 +122,47 @@ enum TeacherRecordText {
         section(t("年度考核", "Appraisals"), ap, empty: r.appraisals.isEmpty)
 
         if history {
-            var h = TextTable(headers: [t("时间", "When"), t("操作者", "Who"), t("操作", "What"), t("记录", "Record"),
-                                        t("来源", "Source")], maxColumnWidth: 32)
+            // One line per change; an update names each changed field as `old → new`.
+            out += "\n" + t("变更记录", "History of changes") + "\n"
+            if r.changes.isEmpty { out += "  " + t("（无）", "(none)") + "\n" }
             for x in r.changes {
                 let source = x.file.map { f in x.line.map { "\(f):\($0)" } ?? f } ?? x.command
-                h.add([ChinaTime.display(x.at), x.actor, "\(x.action) \(x.entity)", x.key + (x.detail.map { " (\($0))" } ?? ""), source])
+                var line = "  \(ChinaTime.display(x.at))  \(x.actor)  \(HistoryText.action(x.action, zh))\(HistoryText.entity(x.entity, zh)) \(x.key)"
+                if let detail = x.detail, !detail.isEmpty { line += "  " + HistoryText.detail(detail, table: x.entity, zh: zh) }
+                line += "  [\(source)]"
+                out += line.replacingOccurrences(of: "\n", with: " ") + "\n"
             }
-            section(t("变更记录", "History of changes"), h, empty: r.changes.isEmpty)
         }
         return out
+    }
+}
+
+/// The words of one history line.
+enum HistoryText {
+    static func action(_ a: String, _ zh: Bool) -> String {
+        switch a {
+        case "add": zh ? "新增" : "added "
+        case "update": zh ? "更新" : "updated "
+        case "void": zh ? "作废" : "voided "
+        default: a + " "
+        }
+    }
+
+    static func entity(_ table: String, _ zh: Bool) -> String {
+        zh ? (ImportKind.all.first { $0.table == table }?.chineseName ?? table) : table
+    }
+
+    /// `培训获得学时 hours: 24 → 36；培训项目名称 title: 旧 → 新` (Chinese) or `hours: 24 → 36; title: …`.
+    static func detail(_ detail: String, table: String, zh: Bool) -> String {
+        guard let parsed = UpdateDetail.parse(detail, table: table) else { return detail }
+        var parts: [String] = []
+        for f in parsed.fields {
+            let name = zh ? "\(UpdateDetail.chineseName(table: table, field: f.name) ?? f.name) \(f.name)" : f.name
+            if f.old == "*" && f.new == "*" { parts.append(zh ? "\(name): 已更改（不显示号码）" : "\(name): changed (not shown)"); continue }
+            let empty = zh ? "（空）" : "(empty)"
+            parts.append("\(name): \(f.old.flatMap { $0.isEmpty ? nil : $0 } ?? empty) → \(f.new.flatMap { $0.isEmpty ? nil : $0 } ?? empty)")
+        }
+        for n in parsed.notes { parts.append("\(zh ? (UpdateDetail.chineseName(table: table, field: n.name) ?? n.name) : n.name): \(n.text)") }
+        return parts.joined(separator: zh ? "；" : "; ")
     }
 }

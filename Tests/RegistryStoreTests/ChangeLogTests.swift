@@ -136,4 +136,36 @@ struct MigrationTests {
             #expect(!sql.contains(" IN ("))
         }
     }
+
+    @Test func anUpdateKeepsEachChangedFieldsOldAndNewValue() throws {
+        let registry = try Fixture.loadedRegistry()
+        let header = "staff_no,title,level,kind,start_date,end_date,hours,ref,status\n"
+        _ = try registry.importFiles([Fixture.source("training", header + "T0001,校本研修,school,general,2024-03-01,2024-03-02,8,HIST-1,approved\n")])
+        let o = try registry.importFiles([Fixture.source("training", header + "T0001,校本研修（更正）,school,general,2024-03-01,2024-03-02,12.5,HIST-1,approved\n")])
+        #expect(o.summaries.first?.updated == 1)
+        let detail = try registry.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT detail FROM change_log WHERE action = 'update' AND entity_key = 'HIST-1'")
+        }
+        let text = try #require(detail)
+        let parsed = try #require(UpdateDetail.parse(text, table: "training"))
+        #expect(parsed.fields.map(\.name) == ["title", "hours"])
+        #expect(parsed.fields.first { $0.name == "hours" }.map { [$0.old, $0.new] } == ["8", "12.5"])
+        #expect(parsed.fields.first { $0.name == "title" }.map { [$0.old, $0.new] } == ["校本研修", "校本研修（更正）"])
+        // An unchanged re-import writes no entry; a field emptied is recorded as null.
+        let again = try registry.importFiles([Fixture.source("training", header + "T0001,校本研修（更正）,school,general,2024-03-01,2024-03-02,12.5,HIST-1,approved\n")])
+        #expect(again.summaries.first?.unchanged == 1)
+        #expect(try registry.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log WHERE action = 'update' AND entity_key = 'HIST-1'") } == 1)
+    }
+
+    @Test func anIdentityNumberChangeIsRecordedWithoutTheDigits() throws {
+        let registry = try Fixture.loadedRegistry()
+        let header = "staff_no,name,gender,birth_date,national_id,hired_on,establishment,school_code,school_since,post,stage,subject,education,title\n"
+        let o = try registry.importFiles([Fixture.source("teachers", header + "T0001,张三,男,1985-03-12,110101198503129871,2008-09-01,在编,S001,2015-09-01,专任教师,高中,数学,本科,一级教师\n")])
+        #expect(o.errors.isEmpty)
+        let detail = try registry.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT detail FROM change_log WHERE action = 'update' AND entity = 'teachers'").joined()
+        }
+        #expect(detail.contains("national_id"))
+        #expect(!detail.contains("110101198503129871") && !detail.contains("500242198503121234"))
+    }
 }

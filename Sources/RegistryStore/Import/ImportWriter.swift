@@ -40,10 +40,16 @@ struct ImportWriter {
         "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ",")))"
     }
 
-    /// `SELECT id … WHERE key = …`: whether the row exists already.
-    static func lookupSQL(table: String, key: [String], partial: String?) -> String {
+    /// `SELECT id, other columns … WHERE key = …`: whether the row exists already, and what it holds
+    /// (the old values an update's change-log entry keeps).
+    static func lookupSQL(table: String, columns: [String], key: [String], partial: String?) -> String {
         let conditions = key.map { "\($0) = ?" } + (partial.map { [$0] } ?? [])
-        return "SELECT id FROM \(table) WHERE \(conditions.joined(separator: " AND "))"
+        let others = columns.filter { !key.contains($0) }
+        return "SELECT \((["id"] + others).joined(separator: ", ")) FROM \(table) WHERE \(conditions.joined(separator: " AND "))"
+    }
+
+    static func rereadSQL(table: String, columns: [String], key: [String]) -> String {
+        "SELECT \(columns.filter { !key.contains($0) }.joined(separator: ", ")) FROM \(table) WHERE id = ?"
     }
 
     /// The id of the row the last upsert added, updated or found unchanged.
@@ -56,6 +62,9 @@ struct ImportWriter {
         var insert: Statement
         var upsert: Statement
         var lookup: Statement
+        var reread: Statement
+        /// The columns besides the key, in the order `lookup` and `reread` return them.
+        var others: [String]
         /// Where the key columns are among the bound values.
         var keyIndices: [Int]
     }
@@ -67,8 +76,12 @@ struct ImportWriter {
         var columnCount: Int
     }
 
+    /// The fields the last update changed, as the change log keeps them (`UpdateDetail`).
+    private(set) var lastDetail: String?
+
     private mutating func upsert(table: String, columns: [String], values: [DatabaseValue], key: [String],
                                  partial: String? = nil) throws -> (Outcome, Int64?) {
+        lastDetail = nil
         // Each variant of a table's upsert differs in its key or its column count.
         let cacheKey = StatementKey(table: table, firstKey: key[0], keyCount: key.count, columnCount: columns.count)
         let prepared: Prepared
@@ -76,7 +89,9 @@ struct ImportWriter {
             prepared = Prepared(
                 insert: try db.makeStatement(sql: ImportWriter.insertSQL(table: table, columns: columns)),
                 upsert: try db.makeStatement(sql: ImportWriter.upsertSQL(table: table, columns: columns, key: key, partial: partial)),
-                lookup: try db.makeStatement(sql: ImportWriter.lookupSQL(table: table, key: key, partial: partial)),
+                lookup: try db.makeStatement(sql: ImportWriter.lookupSQL(table: table, columns: columns, key: key, partial: partial)),
+                reread: try db.makeStatement(sql: ImportWriter.rereadSQL(table: table, columns: columns, key: key)),
+                others: columns.filter { !key.contains($0) },
                 keyIndices: key.map { columns.firstIndex(of: $0)! })
             statements[cacheKey] = prepared
         }
@@ -84,7 +99,7 @@ struct ImportWriter {
         let connection = db.sqliteConnection
         // A new row (the common case of a bulk import) is a plain INSERT, which SQLite runs
         // without the per-statement journal that an upsert needs.
-        guard let id = try RawStatement.run(prepared.lookup, keyValues, in: db) else {
+        guard let found = try RawStatement.row(prepared.lookup, keyValues, in: db), case .int64(let id) = found[0].storage else {
             _ = try RawStatement.run(prepared.insert, values, in: db)
             let id = sqlite3_last_insert_rowid(connection)
             lastID = id
@@ -92,7 +107,12 @@ struct ImportWriter {
         }
         lastID = id
         _ = try RawStatement.run(prepared.upsert, values, in: db)
-        return sqlite3_changes(connection) > 0 ? (.updated, id) : (.unchanged, nil)
+        guard sqlite3_changes(connection) > 0 else { return (.unchanged, nil) }
+        // What the row holds now (not what was bound: a reviewed record keeps its status).
+        if let now = try RawStatement.row(prepared.reread, [id.databaseValue], in: db) {
+            lastDetail = UpdateDetail.json(table: table, columns: prepared.others, old: Array(found.dropFirst()), new: now)
+        }
+        return (.updated, id)
     }
 
     /// Change-log entries not yet inserted, by action, table and file, in the order first seen.
@@ -108,10 +128,22 @@ struct ImportWriter {
     private var pendingLog: [LogKey: [Int64]] = [:]
     private var pendingOrder: [LogKey] = []
     private var logStatements: [String: Statement] = [:]
+    private var updateStatements: [String: Statement] = [:]
     private static let logBatch = 4_096
 
     private mutating func log(_ outcome: Outcome, table: String, id: Int64, file: String, line: Int) throws {
         guard outcome != .unchanged else { return }
+        if outcome == .updated {
+            // Updates are few: each is written at once, with the old and new value of every changed field.
+            let statement: Statement
+            if let s = updateStatements[table] { statement = s } else {
+                statement = try db.makeStatement(sql: ImportWriter.logSQL(table: table, withDetail: true))
+                updateStatements[table] = statement
+            }
+            _ = try RawStatement.run(statement, [batchID.databaseValue, "update".databaseValue, file.databaseValue,
+                                                 "[\(id << 32 | Int64(line))]".databaseValue, (lastDetail ?? "{}").databaseValue], in: db)
+            return
+        }
         guard id > 0, id < 1 << 31, line > 0, line < 1 << 32 else {
             throw RegistryError.invalid(.init("\(file):\(line): 变更记录无法记下这一行（行号 \(id)）；请把文件拆小后再导入", "\(file):\(line): the registry cannot record this row in its change log (row id \(id)); split the file"))
         }
@@ -142,14 +174,14 @@ struct ImportWriter {
 
     /// The change-log insert for one table: the entry key is the natural key (or `ref` when the
     /// row has one) joined with `|`, as `teacher show --history` prints it.
-    static func logSQL(table: String) -> String {
+    static func logSQL(table: String, withDetail: Bool = false) -> String {
         let kind = ImportKind.all.first { $0.table == table }!
         let natural = kind.naturalKey.map { "t.\($0)" }.joined(separator: " || '|' || ")
         let entityKey = kind.keyedByRefWhenPresent ? "CASE WHEN t.ref IS NOT NULL THEN t.ref ELSE \(natural) END" : natural
         let staffNo = kind.hasStaffNo ? "t.staff_no" : "NULL"
         return """
-            INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, staff_no, file, line)
-            SELECT ?1, ?2, '\(table)', t.id, \(entityKey), \(staffNo), ?3, e.value & 4294967295
+            INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, staff_no, file, line\(withDetail ? ", detail" : ""))
+            SELECT ?1, ?2, '\(table)', t.id, \(entityKey), \(staffNo), ?3, e.value & 4294967295\(withDetail ? ", ?5" : "")
             FROM json_each(?4) AS e JOIN \(table) AS t ON t.id = e.value >> 32
             """
     }
