@@ -14,12 +14,14 @@ struct Backup: ParsableCommand {
         let registry = try database.open()
         try registry.backup(to: destination) { done, total in Console.progress(CLI.say("正在备份：\(done) / \(total) 页……", "backup: \(done) of \(total) pages …")) }
         Console.endProgress()
-        let copy = try Registry(path: destination)
+        let copy = try Registry(path: destination, keyFile: database.resolvedKeyFile)
         let check = try copy.integrityCheck()
         guard check == "ok" else {
             throw UserError("备份 \(destination) 未通过完整性检查；请重新备份", "The backup \(destination) fails its integrity check (\(check)); make it again.")
         }
         print(CLI.say("已把 \(database.resolvedPath) 备份到 \(destination)（完整性检查：通过）。",
                       "Backed up \(database.resolvedPath) to \(destination) (integrity check: ok)."))
+        Console.error(CLI.say("注意：身份证号的密钥文件 \(database.resolvedKeyFile) 不在备份中；请另行妥善保管一份，恢复时需要它。",
+                              "Note: the identity-number key file \(database.resolvedKeyFile) is not in the backup; keep a copy of it apart, a restore needs it."))
     }
 }

@@ -47,7 +47,7 @@ struct Demo: ParsableCommand {
         // database as it was.
         let building = path + ".building-\(ProcessInfo.processInfo.processIdentifier)"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
-        var registry: Registry? = try Registry(path: building)
+        var registry: Registry? = try Registry(path: building, keyFile: database.resolvedKeyFile)
         var sink = MemorySink()
         let zh = language.language == .zh
         generator.generate(into: &sink) { done, total in
@@ -78,7 +78,7 @@ struct Demo: ParsableCommand {
         guard rename(building, path) == 0 else {
             throw UserError("无法把演示数据库放到 \(path)；请确认文件夹可写", "Cannot move the demo database into place at \(path); check that the folder is writable.")
         }
-        let built = try Registry(path: path)
+        let built = try Registry(path: path, keyFile: database.resolvedKeyFile)
         let counts = try built.rowCounts()
         Console.error(zh ? "演示县已写入 \(path)：\(counts["schools"]!) 所学校、\(counts["teachers"]!) 名教职工、\(counts["training"]!) 条培训记录（虚构数据）。"
                          : "Demo county in \(path): \(counts["schools"]!) schools, \(counts["teachers"]!) staff, \(counts["training"]!) training records (synthetic data).")

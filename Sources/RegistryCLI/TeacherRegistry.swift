@@ -14,7 +14,7 @@ public struct TeacherRegistry: ParsableCommand {
         created on first use.
         """,
         version: "teacher-registry 0.1 (schema \(Registry.schemaVersion))",
-        subcommands: [Demo.self, Import.self, ImportDir.self, Export.self, TeacherCommand.self, TrainingCommand.self, ReportCommand.self, ComplianceCommand.self, RotationCommand.self, PlanCommand.self, Serve.self, UserCommand.self, TokenCommand.self, AuditCommand.self, Backup.self, Codes.self]
+        subcommands: [Demo.self, Import.self, ImportDir.self, Export.self, TeacherCommand.self, TrainingCommand.self, ReportCommand.self, ComplianceCommand.self, RotationCommand.self, PlanCommand.self, Serve.self, UserCommand.self, TokenCommand.self, AuditCommand.self, KeyCommand.self, Backup.self, Codes.self]
     )
 
     public init() {}
@@ -61,6 +61,7 @@ public struct TeacherRegistry: ParsableCommand {
         case let e as PlanError: return e.message
         case let e as TokenError: return e.message
         case let e as AccountError: return e.message
+        case let e as IdentityKeyError: return e.message
         default: return DatabaseFailure.from(error)?.message
         }
     }
@@ -70,11 +71,11 @@ public struct TeacherRegistry: ParsableCommand {
     static func hoistGlobalOptions(_ args: [String]) -> [String] {
         var global: [String] = []
         var rest = args[...]
-        while let first = rest.first, first.hasPrefix("--db") {
-            if first == "--db", rest.count >= 2 {
+        while let first = rest.first, first.hasPrefix("--db") || first.hasPrefix("--key-file") {
+            if first == "--db" || first == "--key-file", rest.count >= 2 {
                 global += rest.prefix(2)
                 rest = rest.dropFirst(2)
-            } else if first.hasPrefix("--db=") {
+            } else if first.hasPrefix("--db=") || first.hasPrefix("--key-file=") {
                 global.append(first)
                 rest = rest.dropFirst()
             } else { break }
@@ -83,7 +84,7 @@ public struct TeacherRegistry: ParsableCommand {
         // Insert after the command words (those not starting with "-").
         var words = Array(rest)
         var at = 0
-        let nested = ["teacher", "training", "token", "user", "plan"]
+        let nested = ["teacher", "training", "token", "user", "plan", "key"]
         if at < words.count, !words[at].hasPrefix("-") {
             at += 1
             if nested.contains(words[0]), at < words.count, !words[at].hasPrefix("-") { at += 1 }
@@ -104,7 +105,20 @@ struct DatabaseOptions: ParsableArguments {
         return "registry.sqlite"
     }
 
-    func open() throws -> Registry { try Registry(path: resolvedPath) }
+    @Option(name: .customLong("key-file"), help: "身份证号密钥文件（默认 $TEACHER_REGISTRY_KEY_FILE，否则数据库旁的 数据库文件名.key；首次需要时创建，权限 0600）")
+    var keyFile: String?
+
+    /// The key that seals national identity numbers: `--key-file`, else `$TEACHER_REGISTRY_KEY_FILE`,
+    /// else beside the database.
+    var resolvedKeyFile: String { Self.keyFile(keyFile, database: resolvedPath) }
+
+    static func keyFile(_ given: String?, database: String) -> String {
+        if let given, !given.isEmpty { return given }
+        if let env = ProcessInfo.processInfo.environment["TEACHER_REGISTRY_KEY_FILE"], !env.isEmpty { return env }
+        return Registry.defaultKeyFile(for: database)
+    }
+
+    func open() throws -> Registry { try Registry(path: resolvedPath, keyFile: resolvedKeyFile) }
 }
 
 /// Who is writing, for the change log.

@@ -6,12 +6,22 @@ import TeacherGrowth
 /// Every read and write of the product goes through an intention-named method of this type.
 public final class Registry: Sendable {
     public let writer: any DatabaseWriter
+    /// The key that seals national identity numbers (`IdentityKeyring`).
+    let identityKey: IdentityKeySource
 
-    /// Opens (creating and migrating on first use) the database at `path`.
-    public init(path: String) throws {
+    /// The key file used when none is named: beside the database, `registry.sqlite.key`.
+    public static func defaultKeyFile(for path: String) -> String { path + ".key" }
+
+    /// Opens (creating and migrating on first use) the database at `path`. A new database file is
+    /// created readable by its owner only (0600), and SQLite gives its WAL the same mode. National
+    /// identity numbers are sealed with the key in `keyFile` (default: beside the database).
+    public init(path: String, keyFile: String? = nil) throws {
         var config = Registry.configuration
         config.busyMode = .timeout(10)
+        identityKey = IdentityKeySource(path: keyFile ?? Registry.defaultKeyFile(for: path))
         do {
+            try PrivateFiles.createIfMissing(path)
+            PrivateFiles.restrict(path, withSQLiteCompanions: true)
             writer = try DatabasePool(path: path, configuration: config)
         } catch let error as DatabaseError {
             throw RegistryError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
@@ -19,9 +29,10 @@ public final class Registry: Sendable {
         try migrate()
     }
 
-    /// A private in-memory database, for tests.
+    /// A private in-memory database, for tests, with a key held in memory.
     public init() throws {
         writer = try DatabaseQueue(configuration: Registry.configuration)
+        identityKey = IdentityKeySource(keyring: .ephemeral())
         try migrate()
     }
 
@@ -38,7 +49,8 @@ public final class Registry: Sendable {
 
     private func migrate() throws {
         do {
-            try Migrations.migrator.migrate(writer)
+            let key = identityKey
+            try Migrations.migrator(seal: { db, number in try key.keyring(db).seal(number) }).migrate(writer)
         } catch let error as DatabaseError {
             throw RegistryError.cannotOpen(path: writer.path, reason: error.message ?? "\(error.resultCode)")
         }

@@ -10,7 +10,7 @@ public enum NationalID {
             switch self {
             case .length(let n): return "has \(n) characters; an identity number has 18"
             case .characters: return "must be 17 digits followed by a digit or X"
-            case .checkDigit(let c): return "fails its check digit (the last character should be \(c)); check for a typing error"
+            case .checkDigit: return "fails its check digit; check for a typing error"
             case .birthDate(let s): return "contains the birth date \(s), which is not a calendar date"
             }
         }

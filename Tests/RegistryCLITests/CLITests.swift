@@ -147,7 +147,7 @@ struct CLITests {
         #expect(void.status == 0, "\(void.stderr)")
         let show = try Binary.run(["--db", db, "teacher", "show", "T0002", "--history"])
         #expect(show.stdout.contains("已作废：录入错误"))
-        #expect(show.stdout.contains("void training"))
+        #expect(show.stdout.contains("作废培训"))
         let en = try Binary.run(["--db", db, "teacher", "show", "T0002", "--lang", "en"])
         #expect(en.stdout.contains("Training by cycle"))
     }

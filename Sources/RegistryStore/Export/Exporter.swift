@@ -22,16 +22,16 @@ extension Registry {
             case .csv, .xlsx:
                 out("\u{FEFF}" + CSVWriter.line(header))
                 while let row = try cursor.next() {
-                    out(CSVWriter.line(columns.enumerated().map { i, c in
-                        ExportCell.text(row[i] as DatabaseValue, c.kind)
+                    out(CSVWriter.line(try columns.enumerated().map { i, c in
+                        ExportCell.text(try opened(row[i] as DatabaseValue, c.kind, db), c.kind)
                     }))
                 }
             case .json:
                 out("[")
                 var first = true
                 while let row = try cursor.next() {
-                    let fields = columns.enumerated().map { i, c in
-                        "\(JSONText.string(c.name)):\(ExportCell.json(row[i] as DatabaseValue, c.kind))"
+                    let fields = try columns.enumerated().map { i, c in
+                        "\(JSONText.string(c.name)):\(ExportCell.json(try opened(row[i] as DatabaseValue, c.kind, db), c.kind))"
                     }
                     out((first ? "\n" : ",\n") + "{" + fields.joined(separator: ",") + "}")
                     first = false
@@ -50,10 +50,16 @@ extension Registry {
         try writer.read { db in
             let cursor = try Row.fetchCursor(db, sql: Registry.exportSQL(kind))
             while let row = try cursor.next() {
-                sheet.add(columns.enumerated().map { i, c in ExportCell.cell(row[i] as DatabaseValue, c.kind) })
+                sheet.add(try columns.enumerated().map { i, c in ExportCell.cell(try opened(row[i] as DatabaseValue, c.kind, db), c.kind) })
             }
         }
         return try XLSXWriter.workbook([sheet])
+    }
+
+    /// A national identity number opened for the export (run locally, SPEC §10); other values as stored.
+    func opened(_ v: DatabaseValue, _ kind: CellKind, _ db: Database) throws -> DatabaseValue {
+        guard case .nationalID = kind, case .string(let sealed) = v.storage else { return v }
+        return try identityKey.open(sealed, db).databaseValue
     }
 
     static func exportSQL(_ kind: ImportKind) -> String {

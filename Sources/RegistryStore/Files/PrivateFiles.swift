@@ -37,6 +37,15 @@ public enum PrivateFiles {
         }
     }
 
+    /// Creates an empty file at `path` with mode 0600 if there is none, so that SQLite (which gives
+    /// its -wal and -shm files the database file's mode) never makes a world-readable database.
+    public static func createIfMissing(_ path: String) throws {
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode)
+        if fd >= 0 { close(fd); return }
+        if errno == EEXIST { return }
+        throw failure(path, errno)
+    }
+
     /// Restricts an existing file (and SQLite's -wal and -shm files beside a database) to its owner.
     public static func restrict(_ path: String, withSQLiteCompanions: Bool = false) {
         chmod(path, mode)

@@ -8,10 +8,13 @@ struct ImportWriter {
 
     let db: Database
     let batchID: Int64
+    /// Seals a national identity number for storage (`IdentityKeyring`).
+    let seal: (String) throws -> String
 
-    init(db: Database, batchID: Int64) throws {
+    init(db: Database, batchID: Int64, seal: @escaping (String) throws -> String) throws {
         self.db = db
         self.batchID = batchID
+        self.seal = seal
     }
 
     /// `INSERT … ON CONFLICT(key) DO UPDATE SET … WHERE something differs`. No `RETURNING`: SQLite
@@ -217,7 +220,7 @@ struct ImportWriter {
             table: "teachers",
             columns: ["staff_no", "name", "gender", "birth_date", "national_id", "hired_on", "left_on", "establishment",
                       "school_since", "education", "title"],
-            values: [no, row["name"], row["gender"], row["birth_date"], row["national_id"], row["hired_on"], row["left_on"],
+            values: [no, row["name"], row["gender"], row["birth_date"], try row.text("national_id").map { try seal($0).databaseValue } ?? .null, row["hired_on"], row["left_on"],
                      row["establishment"], row["school_since"], row["education"], row["title"]],
             key: ["staff_no"])
         results.append(person.0)

@@ -14,6 +14,8 @@ extension Registry {
         let temporary = destination + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
         try? fm.removeItem(atPath: temporary)
         do {
+            // 0600 before SQLite opens it: a backup holds everyone's personal data.
+            try PrivateFiles.createIfMissing(temporary)
             let target = try DatabaseQueue(path: temporary)
             try writer.backup(to: target, pagesPerStep: 1024) { p in
                 progress?(p.completedPageCount, p.totalPageCount)

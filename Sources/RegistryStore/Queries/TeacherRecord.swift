@@ -65,7 +65,9 @@ extension Registry {
                 FROM teachers WHERE staff_no = ?
                 """, arguments: [staffNo]) else { return nil }
             let d: (DatabaseValue) -> CivilDate? = { String.fromDatabaseValue($0).flatMap { CivilDate(iso: $0) } }
-            let person = TeacherRecord.Person(staffNo: p[0], name: p[1], gender: p[2], birthDate: p[3], nationalID: p[4],
+            let sealed: String? = p[4]
+            let person = TeacherRecord.Person(staffNo: p[0], name: p[1], gender: p[2], birthDate: p[3],
+                                              nationalID: try sealed.map { try identityKey.open($0, db) },
                                               hiredOn: d(p[5])!, leftOn: d(p[6]), establishment: p[7])
             let assignmentRows = try Row.fetchAll(db, sql: """
                 SELECT a.school_code, s.name, a.from_date, a.to_date, a.post, a.stage, a.subject, a.course_type

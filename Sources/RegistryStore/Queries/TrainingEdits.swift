@@ -126,7 +126,7 @@ extension Registry {
             let errors = (issues + validator.issues).filter { $0.severity == .error }
             if !errors.isEmpty || !cellsOK { throw TrainingEditError.invalid(Registry.fieldIssues(errors)) }
             let batch = try Registry.beginBatch(db, actor: actor, command: command, source: nil)
-            var w = try ImportWriter(db: db, batchID: batch)
+            var w = try ImportWriter(db: db, batchID: batch, seal: { [identityKey] in try identityKey.keyring(db).seal($0) })
             let outcome = try w.write(row, file: command)
             try w.finish()
             guard let id = w.lastID else { throw RegistryError.database(DatabaseFailure(kind: .other)) }

@@ -6,7 +6,11 @@ import GRDB
 /// Dates are `YYYY-MM-DD` TEXT (they sort and compare as dates); hours are integer tenths;
 /// money is integer fen. Codes are the SPEC §4 English codes, enforced by CHECK.
 enum Migrations {
-    static var migrator: DatabaseMigrator {
+    /// The migrations of an existing database without sealed identity numbers to seal (tests).
+    static var migrator: DatabaseMigrator { migrator(seal: { _, _ in throw IdentityKeyError.missing("") }) }
+
+    /// `seal` seals a national identity number (v8 seals the numbers stored before it).
+    static func migrator(seal: @escaping @Sendable (Database, String) throws -> String) -> DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-facts") { db in try db.execute(sql: v1) }
         m.registerMigration("v1-change-log-append-only") { db in try db.execute(sql: appendOnly) }
@@ -164,11 +168,43 @@ enum Migrations {
                   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
                 """)
         }
+        m.registerMigration("v8-sealed-national-ids") { db in
+            // National identity numbers are stored sealed (AES-GCM, `v1:KEYID:…`, issue 14): the
+            // table is rebuilt with a CHECK that refuses a number in clear, and the numbers stored
+            // before are sealed on the way.
+            try db.execute(sql: """
+                CREATE TABLE teachers_v8 (
+                  id INTEGER PRIMARY KEY,
+                  staff_no TEXT NOT NULL UNIQUE CHECK (length(staff_no) > 0),
+                  name TEXT NOT NULL CHECK (length(name) > 0),
+                  gender TEXT \(list("gender", "male female", nullable: true)),
+                  birth_date TEXT \(date("birth_date")),
+                  national_id TEXT CHECK (national_id IS NULL OR substr(national_id, 1, 3) = 'v1:'),
+                  hired_on TEXT NOT NULL \(date("hired_on", nullable: false)),
+                  left_on TEXT \(date("left_on")),
+                  establishment TEXT NOT NULL DEFAULT 'in' \(list("establishment", "in out")),
+                  school_since TEXT NOT NULL \(date("school_since", nullable: false)),
+                  education TEXT NOT NULL,
+                  title TEXT,
+                  CHECK (left_on IS NULL OR hired_on <= left_on)
+                );
+                INSERT INTO teachers_v8 (id, staff_no, name, gender, birth_date, national_id, hired_on, left_on, establishment, school_since, education, title)
+                  SELECT id, staff_no, name, gender, birth_date, NULL, hired_on, left_on, establishment, school_since, education, title FROM teachers ORDER BY id;
+                """)
+            let clear = try Row.fetchAll(db, sql: "SELECT id, national_id FROM teachers WHERE national_id IS NOT NULL")
+            for r in clear {
+                try db.execute(sql: "UPDATE teachers_v8 SET national_id = ? WHERE id = ?", arguments: [try seal(db, r[1]), r[0] as Int64])
+            }
+            try db.execute(sql: """
+                DROP TABLE teachers;
+                ALTER TABLE teachers_v8 RENAME TO teachers;
+                """)
+        }
         return m
     }
 
     /// The schema version reported by `/health` and `teacher-registry --version`.
-    static let schemaVersion = 7
+    static let schemaVersion = 8
 
     /// `CHECK (c = 'a' OR c = 'b' …)`: an OR chain, because SQLite builds an ephemeral table for
     /// `IN (…)` on every row checked, which made bulk imports several times slower.
