@@ -120,7 +120,8 @@ enum ImportRunner {
             print(zh ? "试运行：未写入任何数据。" : "Dry run: nothing was written.")
         } else {
             let warnings = outcome.warnings.count
-            let batch = outcome.batchID.map { zh ? "（导入批次 \($0)）" : " (import batch \($0))" } ?? ""
+            let batch = outcome.batchID.map { zh ? "（导入批次 \($0)）" : " (import batch \($0))" }
+                ?? (zh ? "（与已有数据相同，没有任何更改）" : " (the same as what it holds: nothing changed)")
             if zh {
                 print("已导入 \(database.resolvedPath)\(batch)" + (warnings > 0 ? "，有 \(warnings) 条警告（见上）。" : "。"))
             } else {

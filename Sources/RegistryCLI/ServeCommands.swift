@@ -69,7 +69,9 @@ struct TokenCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "county, principal or hr.") var role: String
         @Option(help: "The school of a principal's token.") var school: String?
-        @Option(help: "Who or what uses it (shown in token list).") var name: String
+        @Option(help: "Who or what uses it (shown in token list); unique among active tokens.") var name: String
+        @Option(name: .customLong("expires-in-days"), help: "令牌在此天数后失效（默认不失效，直到撤销）The token stops working after this many days.")
+        var expiresInDays: Int?
 
         func validate() throws {
             guard AccessToken.Role(rawValue: role) != nil else { throw CLI.invalid("--role 只能是 county（县教委）、principal（校长）或 hr（人事/师训）", "--role must be county, principal or hr.") }
@@ -78,7 +80,8 @@ struct TokenCommand: ParsableCommand {
         func run() throws {
             let registry = try database.open()
             do {
-                let (token, secret) = try registry.createToken(role: AccessToken.Role(rawValue: role)!, school: school, name: name, actor: Actor.current)
+                let (token, secret) = try registry.createToken(role: AccessToken.Role(rawValue: role)!, school: school, name: name, actor: Actor.current,
+                                                               expiresInDays: expiresInDays)
                 print(secret)
                 Console.error(CLI.say("已创建令牌 \(token.id)（\(token.role.rawValue)\(token.schoolCode.map { "，学校 \($0)" } ?? "")）。令牌只显示这一次，请妥善保管。",
                                       "Token \(token.id) (\(token.role.rawValue)\(token.schoolCode.map { ", school \($0)" } ?? "")) made. It is shown only this once: keep it safe."))
@@ -90,9 +93,10 @@ struct TokenCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
         @OptionGroup var database: DatabaseOptions
         func run() throws {
-            var t = TextTable(headers: ["ID", "名称 name", "角色 role", "学校 school", "创建 created", "撤销 revoked"])
+            var t = TextTable(headers: ["ID", "名称 name", "角色 role", "学校 school", "创建 created", "失效 expires", "最近使用 last used", "撤销 revoked"])
             for x in try database.open().listTokens() {
-                t.add(["\(x.id)", x.name, x.role.rawValue, x.schoolCode ?? "", ChinaTime.display(x.createdAt), x.revokedAt.map { ChinaTime.display($0) } ?? ""])
+                t.add(["\(x.id)", x.name, x.role.rawValue, x.schoolCode ?? "", ChinaTime.display(x.createdAt), x.expiresAt.map { ChinaTime.display($0) } ?? "",
+                       x.lastUsedAt.map { ChinaTime.display($0) } ?? "", x.revokedAt.map { ChinaTime.display($0) } ?? ""])
             }
             print(t.render(), terminator: "")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GrowthReports
 import Hummingbird
+import HummingbirdCore
 import Logging
 import RegistryStore
 import TeacherGrowth
@@ -32,13 +33,21 @@ struct Services: Sendable {
     func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T { try await Blocking.run(work) }
 
     /// A response from the cache while the facts are unchanged, else computed once.
+    /// Identical requests computing together share one computation, and computations are limited
+    /// in number (`ResponseCache`).
     func cached(_ key: String, render: @escaping @Sendable () throws -> (String, String)) async throws -> Response {
         let store = registry
         let version = try await blocking { try store.dataVersion() }
-        if let hit = cache.get(key, version: version) { return Responses.make(hit.body, type: hit.contentType, csp: csp(hit.contentType)) }
-        let (body, type) = try await blocking(render)
-        cache.put(key, .init(version: version, body: body, contentType: type))
-        return Responses.make(body, type: type, csp: csp(type))
+        let entry = try await cache.value(key, version: version) {
+            let (body, type) = try await Blocking.run(render)
+            return ResponseCache.Entry(version: version, body: body, contentType: type)
+        }
+        return Responses.make(entry.body, type: entry.contentType, csp: csp(entry.contentType))
+    }
+
+    /// Runs a heavy computation that is not cached (an Excel report, a review) within the same limit.
+    func limited<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await cache.gate.run { try await Blocking.run(work) }
     }
 
     private func csp(_ type: String) -> String? { type == Responses.html ? Responses.reportCSP : nil }
@@ -47,6 +56,8 @@ struct Services: Sendable {
 /// The HTTP server of SPEC §10 and the web application of issue 12. `buildRouter` is what both
 /// `serve` and the tests wire.
 public enum RegistryServer {
+    /// Open connections the server accepts at once.
+    public static let maxConnections = 1_024
     /// JSON bodies above this are refused with 413.
     public static let maxBodyBytes = 64 * 1024
     /// Uploaded files (the import page) above this are refused with 413.
@@ -54,9 +65,11 @@ public enum RegistryServer {
 
     public static func buildRouter(registry: Registry, plans: PlanChoice = .registry, sessions: SessionSettings = .init(), logger: Logger,
                                    today: @escaping @Sendable () -> CivilDate) -> Router<AppContext> {
-        let router = Router(context: AppContext.self)
+        // HEAD is answered wherever GET is (the GET response without its body).
+        let router = Router(context: AppContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessLogMiddleware(logger: logger))
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: DatabaseFileGuard(registry: registry))
         router.add(middleware: IdentityMiddleware(registry: registry, sessions: sessions, limiter: FailureLimiter()))
         let services = Services(registry: registry, plans: plans, cache: ResponseCache(), today: today, sessions: sessions, uploads: UploadStore())
         ReportController(services: services).add(to: router)
@@ -77,7 +90,10 @@ public enum RegistryServer {
         let app = Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .seconds(30))),
-            configuration: .init(address: .hostname(host, port: port), serverName: "teacher-registry"),
+            // At most `maxConnections` open connections: further ones wait in the listen queue
+            // instead of exhausting file descriptors and memory.
+            configuration: .init(address: .hostname(host, port: port), serverName: "teacher-registry",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(maxConnections, logger: logger)),
             logger: logger)
         try await app.runService()
     }

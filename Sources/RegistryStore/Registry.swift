@@ -9,6 +9,26 @@ public final class Registry: Sendable {
     /// The key that seals national identity numbers (`IdentityKeyring`).
     let identityKey: IdentityKeySource
 
+    /// The device and inode of the database file when it was opened.
+    private let fileIdentity: String?
+
+    private static func identity(of path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return "\(st.st_dev):\(st.st_ino)"
+    }
+
+    public enum FileState: Sendable, Equatable { case inPlace, replaced, removed }
+
+    /// Whether the database file this registry has open is still the one at its path: another
+    /// program may have removed it or put another file in its place, and writes through this
+    /// registry would then be lost with the old file.
+    public var fileState: FileState {
+        guard let fileIdentity else { return .inPlace }
+        guard let now = Registry.identity(of: writer.path) else { return .removed }
+        return now == fileIdentity ? .inPlace : .replaced
+    }
+
     /// The key file used when none is named: beside the database, `registry.sqlite.key`.
     public static func defaultKeyFile(for path: String) -> String { path + ".key" }
 
@@ -23,6 +43,7 @@ public final class Registry: Sendable {
             try PrivateFiles.createIfMissing(path)
             PrivateFiles.restrict(path, withSQLiteCompanions: true)
             writer = try DatabasePool(path: path, configuration: config)
+            fileIdentity = Registry.identity(of: path)
         } catch let error as DatabaseError {
             throw RegistryError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
         }
@@ -33,6 +54,7 @@ public final class Registry: Sendable {
     public init() throws {
         writer = try DatabaseQueue(configuration: Registry.configuration)
         identityKey = IdentityKeySource(keyring: .ephemeral())
+        fileIdentity = nil
         try migrate()
     }
 
@@ -82,6 +104,25 @@ public final class Registry: Sendable {
                 """, arguments: [String(id)])
         }
         return id
+    }
+
+    /// The facts version before a batch, to put back if the batch turns out empty.
+    static func factsVersion(_ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'facts_version'")
+    }
+
+    /// Removes a batch that recorded nothing (a re-import of unchanged rows, a record posted again
+    /// as it was), so that a no-op leaves no trace, and puts the facts version back. True if removed.
+    @discardableResult
+    static func dropBatchIfEmpty(_ db: Database, _ batch: Int64, previousVersion: String?) throws -> Bool {
+        guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM change_log WHERE batch_id = ?)", arguments: [batch])! else { return false }
+        try db.execute(sql: "DELETE FROM change_batches WHERE id = ?", arguments: [batch])
+        if let previousVersion {
+            try db.execute(sql: "UPDATE registry_meta SET value = ? WHERE key = 'facts_version'", arguments: [previousVersion])
+        } else {
+            try db.execute(sql: "DELETE FROM registry_meta WHERE key = 'facts_version'")
+        }
+        return true
     }
 
     static func timestamp() -> String {

@@ -219,7 +219,7 @@ struct CountyFilesTests {
     @Test func controlCharactersAreRefusedNamingTheField() throws {
         let registry = try Fixture.loadedRegistry()
         let outcome = try registry.importFiles([Fixture.source("training", "staff_no,title,level,start_date,end_date,hours\nT0004,a\u{0}b,县级,2025-03-01,2025-03-02,2\n")])
-        #expect(outcome.errors.first?.text(.en).hasPrefix("training.csv:2: title: contains an invisible control character (U+0)") == true,
+        #expect(outcome.errors.first?.text(.en).hasPrefix("training.csv:2: title: contains an invisible control character (U+0000)") == true,
                 "\(outcome.errors.map { $0.text(.en) })")
     }
 }

@@ -47,9 +47,12 @@ struct IdentityKeyTests {
         #expect(try b.seal(Self.number) != sealed)
         #expect(try a.open(sealed) == Self.number)
         #expect(throws: IdentityKeyError.self) { try b.open(sealed) }
-        var tampered = Array(sealed)
-        tampered[tampered.count - 3] = tampered[tampered.count - 3] == "A" ? "B" : "A"
-        #expect(throws: IdentityKeyError.self) { try a.open(String(tampered)) }
+        // One bit of the ciphertext changed: the tag no longer matches.
+        let parts = sealed.split(separator: ":", maxSplits: 2)
+        var bytes = [UInt8](try #require(Data(base64Encoded: String(parts[2]))))
+        bytes[14] ^= 0x01
+        let tampered = "v1:\(parts[1]):" + Data(bytes).base64EncodedString()
+        #expect(throws: IdentityKeyError.self) { try a.open(tampered) }
     }
 
     @Test func aFileRegistryStoresNoNumberInClearAndItsFilesAreOwnerOnly() throws {

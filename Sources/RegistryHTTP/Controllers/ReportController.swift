@@ -10,7 +10,14 @@ struct ReportController {
 
     func add(to router: Router<AppContext>) {
         router.get("/health") { _, _ in
-            Responses.make("{\"status\":\"ok\",\"schema_version\":\(Registry.schemaVersion)}\n", type: Responses.json)
+            switch services.registry.fileState {
+            case .inPlace:
+                return Responses.make("{\"status\":\"ok\",\"schema_version\":\(Registry.schemaVersion)}\n", type: Responses.json)
+            case .replaced, .removed:
+                let state = services.registry.fileState == .removed ? "removed" : "replaced"
+                return Responses.make("{\"status\":\"database_file_\(state)\",\"schema_version\":\(Registry.schemaVersion),\"writes\":false}\n",
+                                      type: Responses.json, status: .serviceUnavailable)
+            }
         }
         router.get("/assets/app.css") { _, _ in asset(EmbeddedTemplates.stylesheet) }
         router.get("/assets/report.css") { _, _ in asset(EmbeddedTemplates.reportStylesheet) }
@@ -103,7 +110,7 @@ struct ReportController {
                 throw APIError.notFound(.init("没有规划期为 \(raw) 的规划", "No plan has the period \(raw)."))
             }
             if f == .xlsx {
-                let review = try await services.blocking { try registry.planReview(plan, today: today) }
+                let review = try await services.limited { try registry.planReview(plan, today: today) }
                 return Responses.workbook(try ReviewRendering.workbook(review, language: lang), fileName: "终期评估-\(raw).xlsx")
             }
             let links = f == .html ? self.links(year: nil, language: lang, home: false, catalog: catalog, signedIn: signedIn) : nil
@@ -123,13 +130,23 @@ struct ReportController {
                                             "Give a year (/reports/teacher-growth/2025) or a period (?period=2021-2025)."))
         }
         let y = try Params.year(text)
+        // Bounded by the data and the plan periods, so random years cannot make the server compute
+        // reports of empty years without end.
+        let facts = try await services.blocking { try registry.factYearRange() }
+        let planYears = catalog.plans.flatMap { [$0.firstYear, $0.lastYear] }
+        let low = min(facts?.lowerBound ?? Int.max, planYears.min() ?? Int.max)
+        let high = max(facts?.upperBound ?? Int.min, planYears.max() ?? Int.min, today.year)
+        guard low <= high, (low...high).contains(y) else {
+            throw APIError.notFound(.init("登记中没有 \(y) 年的数据，也没有覆盖该年的规划；可查询的年份为 \(low)–\(high) 年",
+                                          "The registry holds no data for \(y) and no plan covers it; years \(low)–\(high) can be reported."))
+        }
         let asOf = try Params.date(request, "as_of")
         if let asOf, asOf.year != y {
             throw APIError.badRequest(.init("as_of \(asOf) 不在 \(y) 年内；请给出 \(y)-01-01 至 \(y)-12-31 之间的日期",
                                             "as_of \(asOf) is not in \(y); give a date from \(y)-01-01 to \(y)-12-31."))
         }
         if f == .xlsx {
-            let r = try await services.blocking { try registry.growthReport(catalog: catalog, year: y, asOf: asOf, today: today) }
+            let r = try await services.limited { try registry.growthReport(catalog: catalog, year: y, asOf: asOf, today: today) }
             return Responses.workbook(try XLSXReport.render(r, language: lang), fileName: "教师成长目标年度报告-\(y).xlsx")
         }
         let links = f == .html ? self.links(year: y, language: lang, home: false, catalog: catalog, signedIn: signedIn) : nil

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RegistryStore
 import HTTPTypes
 import NIOCore
 import TeacherGrowth
@@ -82,4 +83,17 @@ enum HeaderNames {
     static let frameOptions = HTTPField.Name("X-Frame-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let csrfToken = HTTPField.Name("X-CSRF-Token")!
+}
+
+/// Stops writes once the database file was replaced or removed under the running server (issue
+/// 14): a change acknowledged then would be lost with the old file. Reads go on from the open file.
+struct DatabaseFileGuard<Context: RequestContext>: RouterMiddleware {
+    let registry: Registry
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.method != .get && request.method != .head && registry.fileState != .inPlace {
+            throw APIError.unavailable
+        }
+        return try await next(request, context)
+    }
 }

@@ -139,6 +139,7 @@ extension Registry {
                 var batchID: Int64?
                 do {
                     let source = decoded.map(\.source.place).joined(separator: ", ")
+                    let versionBefore = try Registry.factsVersion(db)
                     let batch = try Registry.beginBatch(db, actor: options.actor, command: options.command, source: source)
                     batchID = options.dryRun ? nil : batch
                     var w = try ImportWriter(db: db, batchID: batch, seal: { [identityKey] in try identityKey.keyring(db).seal($0) })
@@ -176,6 +177,8 @@ extension Registry {
                         summaries.append(s)
                     }
                     try w.finish()
+                    // Nothing added or updated: no batch is recorded.
+                    if !options.dryRun, try Registry.dropBatchIfEmpty(db, batch, previousVersion: versionBefore) { batchID = nil }
                 }
                 mark("written")
                 return ImportOutcome(issues: Registry.sorted(issues), summaries: summaries, committed: !options.dryRun, batchID: batchID)

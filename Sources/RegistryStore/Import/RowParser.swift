@@ -194,8 +194,10 @@ extension Text {
 enum CellParser {
     static func parse(_ cell: String, as kind: CellKind, column: Column) -> Result<DatabaseValue, CellError> {
         if let control = cell.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" || $0.value == 0x7F }) {
-            return .failure(CellError(.init("含有不可见的控制字符（U+\(String(control.value, radix: 16, uppercase: true))）；请删除后重新导入",
-                                            "contains an invisible control character (U+\(String(control.value, radix: 16, uppercase: true))); remove it and import again")))
+            let code = String(control.value, radix: 16, uppercase: true)
+            let u = "U+" + String(repeating: "0", count: max(0, 4 - code.count)) + code
+            return .failure(CellError(.init("含有不可见的控制字符（\(u)）；请删除这个字符后再提交",
+                                            "contains an invisible control character (\(u)); remove it and submit again")))
         }
         switch kind {
         case .text:

@@ -30,3 +30,21 @@ extension Registry {
         }
     }
 }
+
+extension Registry {
+    /// The first and last year the registry holds facts for (training, assignments, designations,
+    /// hiring), nil when it is empty.
+    public func factYearRange() throws -> ClosedRange<Int>? {
+        try writer.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT MIN(lo), MAX(hi) FROM (
+                  SELECT MIN(end_date) AS lo, MAX(end_date) AS hi FROM training
+                  UNION ALL SELECT MIN(from_date), MAX(from_date) FROM assignments
+                  UNION ALL SELECT MIN(awarded_on), MAX(awarded_on) FROM designations
+                  UNION ALL SELECT MIN(hired_on), MAX(hired_on) FROM teachers)
+                """)
+            guard let lo = (row?[0] as String?).flatMap({ Int($0.prefix(4)) }), let hi = (row?[1] as String?).flatMap({ Int($0.prefix(4)) }) else { return nil }
+            return lo...max(lo, hi)
+        }
+    }
+}

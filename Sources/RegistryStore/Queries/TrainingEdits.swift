@@ -125,10 +125,12 @@ extension Registry {
             validator.check(row)
             let errors = (issues + validator.issues).filter { $0.severity == .error }
             if !errors.isEmpty || !cellsOK { throw TrainingEditError.invalid(Registry.fieldIssues(errors)) }
+            let versionBefore = try Registry.factsVersion(db)
             let batch = try Registry.beginBatch(db, actor: actor, command: command, source: nil)
             var w = try ImportWriter(db: db, batchID: batch, seal: { [identityKey] in try identityKey.keyring(db).seal($0) })
             let outcome = try w.write(row, file: command)
             try w.finish()
+            try Registry.dropBatchIfEmpty(db, batch, previousVersion: versionBefore)
             guard let id = w.lastID else { throw RegistryError.database(DatabaseFailure(kind: .other)) }
             let o: TrainingAddResult.Outcome = switch outcome { case .added: .added; case .updated: .updated; case .unchanged: .unchanged }
             return TrainingAddResult(id: id, outcome: o, warnings: Registry.fieldIssues(validator.issues.filter { $0.severity == .warning }))

@@ -200,11 +200,30 @@ enum Migrations {
                 ALTER TABLE teachers_v8 RENAME TO teachers;
                 """)
         }
+        m.registerMigration("v9-token-expiry") { db in
+            // Tokens (issue 14): an optional expiry, when each was last used, and names unique among
+            // active tokens (an older duplicate keeps its name with its id appended).
+            try db.execute(sql: """
+                ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+                ALTER TABLE tokens ADD COLUMN last_used_at TEXT;
+                UPDATE tokens SET name = name || '-' || id
+                  WHERE revoked_at IS NULL AND EXISTS (SELECT 1 FROM tokens t WHERE t.name = tokens.name AND t.revoked_at IS NULL AND t.id > tokens.id);
+                CREATE UNIQUE INDEX tokens_active_name ON tokens(name) WHERE revoked_at IS NULL;
+                -- A batch that recorded nothing (a no-op) is removed in the transaction that made it;
+                -- a batch with entries stays append-only.
+                DROP TRIGGER change_batches_no_delete;
+                CREATE TRIGGER change_batches_no_delete BEFORE DELETE ON change_batches
+                  WHEN EXISTS (SELECT 1 FROM change_log WHERE batch_id = OLD.id)
+                    OR EXISTS (SELECT 1 FROM training_reviews WHERE batch_id = OLD.id)
+                    OR EXISTS (SELECT 1 FROM plan_versions WHERE batch_id = OLD.id)
+                  BEGIN SELECT RAISE(ABORT, 'change_batches is append-only'); END;
+                """)
+        }
         return m
     }
 
     /// The schema version reported by `/health` and `teacher-registry --version`.
-    static let schemaVersion = 8
+    static let schemaVersion = 9
 
     /// `CHECK (c = 'a' OR c = 'b' …)`: an OR chain, because SQLite builds an ephemeral table for
     /// `IN (…)` on every row checked, which made bulk imports several times slower.

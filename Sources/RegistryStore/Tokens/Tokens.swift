@@ -12,6 +12,10 @@ public struct AccessToken: Sendable, Hashable {
     public var schoolCode: String?
     public var createdAt: String
     public var revokedAt: String?
+    /// After this time (UTC, ISO 8601) the token no longer works; nil = until revoked.
+    public var expiresAt: String? = nil
+    /// The last request made with it (updated at most once a minute).
+    public var lastUsedAt: String? = nil
 }
 
 public enum TokenError: Error, Equatable, CustomStringConvertible {
@@ -20,6 +24,8 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
     case unknownSchool(String)
     case notFound(String)
     case emptyName
+    case duplicateName(String)
+    case badExpiry
 
     public var message: LocalizedText {
         switch self {
@@ -28,6 +34,8 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
         case .unknownSchool(let c): .init("没有学校 \(c)；请用 teacher-registry export schools 核对代码", "There is no school \(c); check the code with `teacher-registry export schools`.")
         case .notFound(let t): .init("没有有效的令牌 \(t)；可用 teacher-registry token list 查看", "There is no active token \(t); list them with `teacher-registry token list`.")
         case .emptyName: .init("请用 --name 给令牌起个名字（谁或什么程序在用）", "Give the token a name with --name (who or what uses it).")
+        case .duplicateName(let n): .init("已有一个名为“\(n)”的有效令牌；请另取一个名字，或先用 token revoke \(n) 撤销它", "An active token is already named \(n); choose another name, or revoke it first with `token revoke \(n)`.")
+        case .badExpiry: .init("--expires-in-days 应为 1 至 3650 之间的天数", "--expires-in-days must be a number of days from 1 to 3650.")
         }
     }
 
@@ -38,9 +46,12 @@ extension Registry {
     static func tokenHash(_ secret: String) -> String { Secrets.sha256Hex(secret) }
 
     /// Makes a token and returns it with its secret, the only time the secret is available.
-    public func createToken(role: AccessToken.Role, school: String?, name: String, actor: String) throws -> (AccessToken, String) {
+    public func createToken(role: AccessToken.Role, school: String?, name: String, actor: String, expiresInDays: Int? = nil,
+                            now: Date = Date()) throws -> (AccessToken, String) {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw TokenError.emptyName }
+        if let d = expiresInDays, !(1...3650).contains(d) { throw TokenError.badExpiry }
+        let expires = expiresInDays.map { Registry.timestamp(now.addingTimeInterval(Double($0) * 86_400)) }
         if role == .principal && school == nil { throw TokenError.principalNeedsSchool }
         if role != .principal && school != nil { throw TokenError.schoolOnlyForPrincipal }
         let secret = "trk_" + Secrets.random(bytes: 32)
@@ -49,21 +60,25 @@ extension Registry {
             if let school, try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM schools WHERE code = ?)", arguments: [school])! {
                 throw TokenError.unknownSchool(school)
             }
-            try db.execute(sql: "INSERT INTO tokens (name, role, school_code, hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [name, role.rawValue, school, Registry.tokenHash(secret), at])
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL)", arguments: [name])! {
+                throw TokenError.duplicateName(name)
+            }
+            try db.execute(sql: "INSERT INTO tokens (name, role, school_code, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [name, role.rawValue, school, Registry.tokenHash(secret), at, expires])
             let id = db.lastInsertedRowID
             let batch = try Registry.beginBatch(db, actor: actor, command: "token create", source: nil, facts: false)
             try db.execute(sql: "INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, detail) VALUES (?, 'add', 'tokens', ?, ?, ?)",
                            arguments: [batch, id, String(id), role.rawValue])
             return id
         }
-        return (AccessToken(id: id, name: name, role: role, schoolCode: school, createdAt: at, revokedAt: nil), secret)
+        return (AccessToken(id: id, name: name, role: role, schoolCode: school, createdAt: at, revokedAt: nil, expiresAt: expires), secret)
     }
 
     public func listTokens() throws -> [AccessToken] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, role, school_code, created_at, revoked_at FROM tokens ORDER BY id").map { r in
-                AccessToken(id: r[0], name: r[1], role: AccessToken.Role(rawValue: r[2])!, schoolCode: r[3], createdAt: r[4], revokedAt: r[5])
+            try Row.fetchAll(db, sql: "SELECT id, name, role, school_code, created_at, revoked_at, expires_at, last_used_at FROM tokens ORDER BY id").map { r in
+                AccessToken(id: r[0], name: r[1], role: AccessToken.Role(rawValue: r[2]) ?? .hr, schoolCode: r[3], createdAt: r[4], revokedAt: r[5],
+                            expiresAt: r[6], lastUsedAt: r[7])
             }
         }
     }
@@ -88,16 +103,24 @@ extension Registry {
     /// The active token whose secret this is, or nil. The lookup is by hash, so a guess that shares a
     /// prefix with a real token is no faster or slower than any other; the match is then compared in
     /// constant time.
-    public func authenticate(_ secret: String) throws -> AccessToken? {
+    public func authenticate(_ secret: String, now: Date = Date()) throws -> AccessToken? {
         guard secret.utf8.count <= 256 else { return nil }
         let hash = Registry.tokenHash(secret)
-        return try writer.read { db in
+        let at = Registry.timestamp(now)
+        let token: AccessToken? = try writer.read { db in
             guard let r = try Row.fetchOne(db, sql: """
-                SELECT id, name, role, school_code, created_at, hash FROM tokens WHERE hash = ? AND revoked_at IS NULL
-                """, arguments: [hash]) else { return nil }
-            guard Secrets.constantTimeEqual(Array((r["hash"] as String).utf8), Array(hash.utf8)) else { return nil }
-            return AccessToken(id: r[0], name: r[1], role: AccessToken.Role(rawValue: r[2])!, schoolCode: r[3], createdAt: r[4], revokedAt: nil)
+                SELECT id, name, role, school_code, created_at, hash, expires_at, last_used_at FROM tokens
+                WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
+                """, arguments: [hash, at]) else { return nil }
+            guard Secrets.constantTimeEqual(Array((r["hash"] as String).utf8), Array(hash.utf8)),
+                  let role = AccessToken.Role(rawValue: r[2]) else { return nil }
+            return AccessToken(id: r[0], name: r[1], role: role, schoolCode: r[3], createdAt: r[4], revokedAt: nil, expiresAt: r[6], lastUsedAt: r[7])
         }
+        // When it was last used, to the minute: a write at most once a minute per token.
+        if let token, token.lastUsedAt.map({ $0 < Registry.timestamp(now.addingTimeInterval(-60)) }) ?? true {
+            try? writer.write { db in try db.execute(sql: "UPDATE tokens SET last_used_at = ? WHERE id = ?", arguments: [at, token.id]) }
+        }
+        return token
     }
 
 

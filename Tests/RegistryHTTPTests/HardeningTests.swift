@@ -1,0 +1,215 @@
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+@testable import RegistryHTTP
+import RegistryStore
+import TeacherGrowth
+
+/// Issue 14 through the router: hostile input is refused with a sentence, never a crash or a 500;
+/// public computation is bounded; writes stop when the database file moves away.
+@Suite("HTTP hardening")
+struct HardeningTests {
+    func post(_ client: some TestClientProtocol, _ token: String, _ body: String, type: String = "application/json") async throws -> TestResponse {
+        var h = bearer(token)
+        h[.contentType] = type
+        return try await client.execute(uri: "/training", method: .post, headers: h, body: ByteBuffer(string: body)) { $0 }
+    }
+
+    static let record = #""staff_no":"T0001","level":"county","start_date":"2025-03-01","end_date":"2025-03-02","hours":8"#
+
+    @Test(arguments: [#""title":"a\u0000b""#, #""title":"\u0000ab""#, #""title":"ok","ref":"\u0000""#, #""title":"ok","provider":"x\u0007y""#,
+                      #""title":"a\u001bb""#, #""title":"ok","ref":"r\u007f""#])
+    func controlCharactersAreRefusedNamingTheField(field: String) async throws {
+        let f = try Fixture()
+        let before = try f.registry.rowCounts()
+        try await f.app().test(.router) { client in
+            let r = try await post(client, f.hr, "{\(Self.record),\(field)}")
+            #expect(r.status == .unprocessableContent, "\(field)")
+            let j = try json(r.body)
+            let fields = j["fields"] as? [String: String] ?? [:]
+            let named = field.split(separator: ",").compactMap { part -> String? in
+                part.contains("\\u00") ? String(part.split(separator: ":")[0].dropFirst().dropLast()) : nil
+            }
+            for n in named { #expect(fields[n]?.contains("控制字符") == true, "\(n) in \(fields)") }
+            // Still serving.
+            try await client.execute(uri: "/health", method: .get) { r in #expect(r.status == .ok) }
+        }
+        #expect(try f.registry.rowCounts() == before)
+    }
+
+    @Test func headWhereverGetAndOversizedBodiesAtOnce() async throws {
+        let f = try Fixture()
+        try await f.app().test(.router) { client in
+            for uri in ["/health", "/reports/teacher-growth/2025", "/", "/login"] {
+                try await client.execute(uri: uri, method: .head) { r in
+                    #expect(r.status == .ok, "HEAD \(uri)")
+                    #expect(r.body.readableBytes == 0)
+                }
+            }
+            try await client.execute(uri: "/schools/S001/compliance", method: .head, headers: bearer(f.county)) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.cacheControl]?.contains("no-store") == true, "personal data is not stored by caches")
+            }
+            // (A declared Content-Length above the limit is refused before the body is read; the
+            // router test client sets the length itself, so here the body really is too large.)
+            let big = try await post(client, f.hr, "{\"title\":\"" + String(repeating: "x", count: 100_000) + "\"}")
+            #expect(big.status == .contentTooLarge)
+            let wrongType = try await post(client, f.hr, "{\(Self.record),\"title\":\"x\"}", type: "text/plain")
+            #expect(wrongType.status == .unsupportedMediaType)
+        }
+    }
+
+    @Test func formulaNamesAreInertInTheComplianceCSV() async throws {
+        let f = try Fixture()
+        let header = "staff_no,name,gender,birth_date,hired_on,establishment,school_code,school_since,post,stage,education\n"
+        var rows = header
+        for (i, name) in ["=HYPERLINK(\"\"http://x\"\",\"\"y\"\")", "+1+1", "-2+3", "@SUM(1,1)"].enumerated() {
+            rows += "F0\(i),\"\(name)\",女,1990-01-0\(i + 1),2015-09-01,在编,S001,2015-09-01,专任教师,高中,本科\n"
+        }
+        let o = try f.registry.importFiles([ImportSource(kind: ImportKind.named("teachers")!, fileName: "t.csv", bytes: Array(rows.utf8))])
+        #expect(o.errors.isEmpty)
+        try await f.app().test(.router) { client in
+            for lang in ["zh", "en"] {
+                try await client.execute(uri: "/schools/S001/compliance?format=csv&lang=\(lang)", method: .get, headers: bearer(f.county)) { r in
+                    #expect(r.status == .ok)
+                    let body = text(r.body)
+                    for line in body.split(separator: "\n") {
+                        for cell in line.split(separator: ",", omittingEmptySubsequences: false) {
+                            let c = cell.hasPrefix("\"") ? cell.dropFirst() : cell[...]
+                            #expect(!(c.first.map { "=+-@".contains($0) } ?? false) || Double(c) != nil, "active cell \(cell)")
+                        }
+                    }
+                    #expect(body.contains("'+1+1"))
+                }
+            }
+        }
+    }
+
+    @Test func tokensExpireRecordWhenUsedAndHaveUniqueNames() async throws {
+        let f = try Fixture()
+        let (_, old) = try f.registry.createToken(role: .county, school: nil, name: "short", actor: "test", expiresInDays: 1,
+                                                  now: Date().addingTimeInterval(-2 * 86_400))
+        let (_, fresh) = try f.registry.createToken(role: .county, school: nil, name: "long", actor: "test", expiresInDays: 30)
+        #expect(throws: TokenError.duplicateName("long")) { try f.registry.createToken(role: .hr, school: nil, name: "long", actor: "test") }
+        #expect(throws: TokenError.badExpiry) { try f.registry.createToken(role: .hr, school: nil, name: "x", actor: "test", expiresInDays: 0) }
+        try await f.app().test(.router) { client in
+            try await client.execute(uri: "/rotation/2025", method: .get, headers: bearer(old)) { r in #expect(r.status == .unauthorized) }
+            try await client.execute(uri: "/rotation/2025", method: .get, headers: bearer(fresh)) { r in #expect(r.status == .ok) }
+        }
+        let listed = try f.registry.listTokens()
+        #expect(listed.first { $0.name == "long" }?.lastUsedAt != nil)
+        #expect(listed.first { $0.name == "short" }?.lastUsedAt == nil)
+        #expect(listed.first { $0.name == "long" }?.expiresAt != nil)
+        // A revoked token's name can be used again.
+        _ = try f.registry.revokeToken("long", actor: "test")
+        _ = try f.registry.createToken(role: .county, school: nil, name: "long", actor: "test")
+    }
+
+    @Test func publicYearsAreBoundedByTheDataAndThePlans() async throws {
+        let f = try Fixture()
+        try await f.app().test(.router) { client in
+            for (year, status) in [(1995, HTTPResponse.Status.notFound), (2099, .notFound), (2025, .ok), (2030, .ok), (2021, .ok)] {
+                try await client.execute(uri: "/reports/teacher-growth/\(year)?format=json", method: .get) { r in
+                    #expect(r.status == status, "\(year)")
+                    if status == .notFound { #expect(text(r.body).contains("可查询的年份")) }
+                }
+            }
+        }
+    }
+
+    @Test func identicalComputationsRunOnceAndAtMostTheLimitRunTogether() async throws {
+        let cache = ResponseCache(limit: 8, concurrency: 2)
+        let calls = Mutex2(0)
+        try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    try await cache.value("same", version: 1) {
+                        calls.add()
+                        try await Task.sleep(for: .milliseconds(50))
+                        return .init(version: 1, body: "x", contentType: "text/plain")
+                    }.body
+                }
+            }
+            for try await body in group { #expect(body == "x") }
+        }
+        #expect(calls.value == 1, "twenty identical requests, one computation")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<12 {
+                group.addTask {
+                    _ = try await cache.value("k\(i)", version: 1) {
+                        try await Task.sleep(for: .milliseconds(20))
+                        return .init(version: 1, body: "\(i)", contentType: "text/plain")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(cache.gate.peak <= 2, "never more than the limit at once")
+        #expect(cache.count <= 8 + 1)
+        // Least recently used goes first: "hot" is read between the puts and survives.
+        let lru = ResponseCache(limit: 8, concurrency: 2)
+        lru.put("hot", .init(version: 1, body: "hot", contentType: "t"))
+        for i in 0..<30 {
+            lru.put("cold\(i)", .init(version: 1, body: "", contentType: "t"))
+            _ = lru.get("hot", version: 1)
+        }
+        #expect(lru.get("hot", version: 1)?.body == "hot")
+        #expect(lru.count <= 9)
+    }
+
+    @Test func writesStopWhenTheDatabaseFileIsReplacedOrRemoved() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tr-moved-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("r.sqlite").path
+        let registry = try Registry(path: path)
+        let countyDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("RegistryStoreTests/Fixtures/county").path
+        _ = try registry.importFiles(try Registry.sources(inDirectory: countyDir).sources)
+        let hr = try registry.createToken(role: .hr, school: nil, name: "hr", actor: "test").1
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let app = Application(router: RegistryServer.buildRouter(registry: registry, logger: logger, today: { CivilDate(iso: "2025-12-31")! }), logger: logger)
+        try await app.test(.router) { client in
+            let ok = try await post(client, hr, "{\(Self.record),\"title\":\"before\"}")
+            #expect(ok.status == .created)
+            // Another program puts a different file in its place.
+            let other = dir.appendingPathComponent("other.sqlite").path
+            FileManager.default.createFile(atPath: other, contents: Data())
+            #expect(rename(other, path) == 0)
+            let refused = try await post(client, hr, "{\(Self.record),\"title\":\"after\"}")
+            #expect(refused.status == .serviceUnavailable)
+            #expect(text(refused.body).contains("数据库文件已被替换或删除"))
+            try await client.execute(uri: "/health", method: .get) { r in
+                #expect(r.status == .serviceUnavailable)
+                #expect(text(r.body).contains("database_file_replaced"))
+            }
+            try FileManager.default.removeItem(atPath: path)
+            try await client.execute(uri: "/health", method: .get) { r in #expect(text(r.body).contains("database_file_removed")) }
+        }
+    }
+
+    @Test func postingTheSameRecordAgainLeavesNoEmptyBatch() async throws {
+        let f = try Fixture()
+        try await f.app().test(.router) { client in
+            let body = "{\(Self.record),\"title\":\"same\",\"ref\":\"SAME-1\"}"
+            #expect(try await post(client, f.hr, body).status == .created)
+            let batches = try f.registry.rowCounts()["change_batches"]
+            let again = try await post(client, f.hr, body)
+            #expect(again.status == .ok)
+            #expect(try json(again.body)["outcome"] as? String == "unchanged")
+            #expect(try f.registry.rowCounts()["change_batches"] == batches)
+        }
+    }
+}
+
+/// A counter shared by tasks.
+final class Mutex2: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n: Int
+    init(_ n: Int) { self.n = n }
+    func add() { lock.lock(); n += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}
