@@ -45,9 +45,27 @@ public final class Registry: Sendable {
             writer = try DatabasePool(path: path, configuration: config)
             fileIdentity = Registry.identity(of: path)
         } catch let error as DatabaseError {
+            if Registry.onReadOnlyStorage(path) { throw RegistryError.invalid(Registry.readOnlyMessage(path)) }
             throw RegistryError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+        } catch let error as RegistryError {
+            if Registry.onReadOnlyStorage(path) { throw RegistryError.invalid(Registry.readOnlyMessage(path)) }
+            throw error
         }
         try migrate()
+    }
+
+    /// Whether the database's folder cannot be written (a read-only disk, or no permission): SQLite
+    /// then cannot open a WAL database at all.
+    static func onReadOnlyStorage(_ path: String) -> Bool {
+        let dir = (path as NSString).deletingLastPathComponent
+        var fs = statvfs()
+        if statvfs(dir.isEmpty ? "." : dir, &fs) == 0, fs.f_flag & UInt(ST_RDONLY) != 0 { return true }
+        return access(dir.isEmpty ? "." : dir, W_OK) != 0
+    }
+
+    static func readOnlyMessage(_ path: String) -> LocalizedText {
+        .init("登记数据库 \(path) 所在的磁盘或文件夹是只读的（或没有写权限），无法打开；数据没有改动。请把数据库放到可写的位置，或请系统管理员恢复写权限",
+              "The registry database \(path) is on a read-only disk or folder (or without write permission) and cannot be opened; nothing was changed. Move it somewhere writable, or ask the administrator to restore write access.")
     }
 
     /// A private in-memory database, for tests, with a key held in memory.
