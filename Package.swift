@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "teacher-registry", targets: ["teacher-registry"]),
         .library(name: "TeacherGrowth", targets: ["TeacherGrowth"]),
         .library(name: "RegistryStore", targets: ["RegistryStore"]),
+        .library(name: "Spreadsheets", targets: ["Spreadsheets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
@@ -22,7 +23,9 @@ let package = Package(
         // Pure domain: value types, code lists, SPEC §3 rules. No I/O, no clock, no database.
         .target(name: "TeacherGrowth"),
         // Excel workbooks (.xlsx): read row by row as they are decompressed, and written.
-        .target(name: "Spreadsheets", dependencies: ["TeacherGrowth", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Spreadsheets", dependencies: ["TeacherGrowth", "SystemZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // zlib from the system (zlib1g-dev): the workbook reader inflates parts itself (ZipReader).
+        .systemLibrary(name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // SQLite through GRDB: migrations, records, import, export, queries.
         .target(
             name: "RegistryStore",

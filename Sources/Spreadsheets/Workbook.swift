@@ -1,6 +1,5 @@
 import Foundation
 import TeacherGrowth
-import ZIPFoundation
 
 /// An Excel workbook (.xlsx) opened for reading: its sheets, shared strings and which cell styles
 /// are dates. Worksheets are read row by row as they are decompressed, never whole.
@@ -30,7 +29,7 @@ public final class Workbook: Sendable {
         self.fileName = fileName
         let archive = try Workbook.archive(location, fileName: fileName)
         func part(_ path: String) throws -> [UInt8]? {
-            guard let entry = Workbook.entry(archive, path) else { return nil }
+            guard let entry = archive.entry(path) else { return nil }
             return try Workbook.read(archive, entry, fileName: fileName, limit: 256 << 20)
         }
         // The main part, found through the package relationships.
@@ -59,7 +58,7 @@ public final class Workbook: Sendable {
         date1904 = info.date1904
         sheets = info.sheets.compactMap { s in
             let path = s.relationship.flatMap { targets[$0] } ?? "\(base)/worksheets/sheet\(s.index + 1).xml"
-            return Workbook.entry(archive, path) == nil ? nil : Sheet(name: s.name, hidden: s.hidden, path: path)
+            return archive.entry(path) == nil ? nil : Sheet(name: s.name, hidden: s.hidden, path: path)
         }
         if sheets.isEmpty {
             throw WorkbookError(fileName, .init("工作簿中没有工作表；请确认文件内容后重新保存", "has no worksheets; check the file and save it again"))
@@ -82,7 +81,7 @@ public final class Workbook: Sendable {
     /// Calls `body` with each row of the sheet that has any cell, in order, until it returns false.
     public func forEachRow(of sheet: Sheet, _ body: (InputRecord) throws -> Bool) throws {
         let archive = try Workbook.archive(location, fileName: fileName)
-        guard let entry = Workbook.entry(archive, sheet.path) else {
+        guard let entry = archive.entry(sheet.path) else {
             throw WorkbookError(fileName, .init("工作表“\(sheet.name)”的内容缺失，文件已损坏", "the sheet \"\(sheet.name)\" is missing; the file is damaged"))
         }
         try withoutActuallyEscaping(body) { body in
@@ -90,19 +89,18 @@ public final class Workbook: Sendable {
         }
     }
 
-    private func read(_ archive: Archive, _ entry: Entry, _ sheet: Sheet, _ body: @escaping (InputRecord) throws -> Bool) throws {
+    private func read(_ archive: ZipReader, _ entry: ZipReader.Entry, _ sheet: Sheet, _ body: @escaping (InputRecord) throws -> Bool) throws {
         var handler = SheetHandler(strings: sharedStrings, dateStyles: dateStyles, date1904: date1904, body: body)
         var scanner = XMLPushScanner()
         do {
             var total = 0
-            let checksum = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
+            try archive.extract(entry) { chunk in
                 total += chunk.count
                 if total > Workbook.maxSheetBytes { throw StopReading.tooLarge }
                 try scanner.feed(chunk, into: &handler)
                 if handler.stopped { throw StopReading.asked }
             }
             try scanner.finish(into: &handler)
-            if checksum != entry.checksum { throw StopReading.damaged }
         } catch StopReading.asked {
             // The caller has what it wanted (or its own error, thrown below).
         } catch StopReading.tooLarge {
@@ -126,16 +124,16 @@ public final class Workbook: Sendable {
 
     // MARK: the ZIP container
 
-    static func archive(_ location: Location, fileName: String) throws -> Archive {
+    static func archive(_ location: Location, fileName: String) throws -> ZipReader {
         do {
             switch location {
-            case .file(let path): return try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-            case .data(let data): return try Archive(data: data, accessMode: .read)
+            case .file(let path): return try ZipReader(path: path)
+            case .data(let data): return try ZipReader(data: data)
             }
         } catch {
             let head: [UInt8]
             switch location {
-            case .file(let path): head = [UInt8]((FileManager.default.contents(atPath: path) ?? Data()).prefix(8))
+            case .file(let path): head = [UInt8]((FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 8) }) ?? Data())
             case .data(let data): head = [UInt8](data.prefix(8))
             }
             if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
@@ -147,21 +145,13 @@ public final class Workbook: Sendable {
         }
     }
 
-    static func entry(_ archive: Archive, _ path: String) -> Entry? {
-        let p = path.hasPrefix("/") ? String(path.dropFirst()) : path
-        if let e = archive[p] { return e }
-        let lower = p.lowercased()
-        return archive.first { $0.path.lowercased() == lower || $0.path.replacingOccurrences(of: "\\", with: "/").lowercased() == lower }
-    }
-
-    static func read(_ archive: Archive, _ entry: Entry, fileName: String, limit: Int) throws -> [UInt8] {
+    static func read(_ archive: ZipReader, _ entry: ZipReader.Entry, fileName: String, limit: Int) throws -> [UInt8] {
         var out: [UInt8] = []
         do {
-            let checksum = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
+            try archive.extract(entry) { chunk in
                 out.append(contentsOf: chunk)
                 if out.count > limit { throw StopReading.tooLarge }
             }
-            if checksum != entry.checksum { throw StopReading.damaged }
         } catch {
             throw WorkbookError(fileName, .init("内部文件 \(entry.path) 无法读取，文件已损坏；请重新导出或在 Excel 中另存为 .xlsx",
                                                 "its part \(entry.path) cannot be read: the file is damaged; export it again or save it as .xlsx in Excel"))

@@ -357,6 +357,38 @@ struct WorkbookImportTests {
         }
     }
 
+    /// Found by the fuzzer: a part whose deflate stream does not end where the directory says the part
+    /// ends made the reader loop for ever. Each part is now bounded by its sizes and CRC-32.
+    @Test func aPartThatDoesNotEndWhereItShouldIsRefused() throws {
+        var bytes = [UInt8](try Data(contentsOf: Self.folder.appendingPathComponent("training-formula-openpyxl.xlsx")))
+        func u32(_ at: Int) -> UInt32 { UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24 }
+        func put32(_ at: Int, _ v: UInt32) { for k in 0..<4 { bytes[at + k] = UInt8((v >> (8 * UInt32(k))) & 0xFF) } }
+        // Every deflated part in the central directory claims 3 bytes less than it has, or much more.
+        var variants: [[UInt8]] = []
+        for change in [-3, 1 << 30] {
+            let original = bytes
+            var p = bytes.count - 22
+            while u32(p) != 0x0605_4B50 { p -= 1 }
+            var cd = Int(u32(p + 16))
+            while u32(cd) == 0x0201_4B50 {
+                let size = Int(u32(cd + 20))
+                if bytes[cd + 10] == 8 { put32(cd + 20, UInt32(max(0, size + change))) }
+                cd += 46 + Int(bytes[cd + 28]) + Int(bytes[cd + 29]) << 8 + Int(bytes[cd + 30]) + Int(bytes[cd + 31]) << 8
+                    + Int(bytes[cd + 32]) + Int(bytes[cd + 33]) << 8
+            }
+            variants.append(bytes)
+            bytes = original
+        }
+        for v in variants {
+            let started = Date()
+            #expect(throws: WorkbookError.self) {
+                let wb = try Workbook(location: .data(Data(v)), fileName: "damaged.xlsx")
+                for sheet in wb.sheets { try wb.forEachRow(of: sheet) { _ in true } }
+            }
+            #expect(Date().timeIntervalSince(started) < 5)
+        }
+    }
+
     @Test func workbookCellsReadAsExcelShowsThem() {
         #expect(SheetHandler.number("5002420001").0 == "5002420001")
         #expect(SheetHandler.number("24.5").0 == "24.5")
