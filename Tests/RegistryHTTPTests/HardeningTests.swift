@@ -160,6 +160,25 @@ struct HardeningTests {
         #expect(lru.count <= 9)
     }
 
+    @Test func theViewsPeopleUseGoFirstAndArbitraryOnesAreRefusedWhenTooManyWait() async throws {
+        let gate = AsyncGate(limit: 1, maxWaiting: 2)
+        let order = OrderLog()
+        // One runs; two arbitrary ones wait; a third arbitrary one is refused at once; a default view
+        // arriving last runs before the waiting arbitrary ones.
+        async let first: Void = gate.run(priority: .low) { try await Task.sleep(for: .milliseconds(300)); order.add("first") }
+        try await Task.sleep(for: .milliseconds(50))
+        async let low1: Void = gate.run(priority: .low) { order.add("low1") }
+        async let low2: Void = gate.run(priority: .low) { order.add("low2") }
+        try await Task.sleep(for: .milliseconds(50))
+        await #expect(throws: APIError.self) { try await gate.run(priority: .low) { order.add("refused") } }
+        async let high: Void = gate.run(priority: .high) { order.add("high") }
+        _ = try await (first, low1, low2, high)
+        #expect(order.items.first == "first")
+        #expect(order.items.dropFirst().first == "high", "\(order.items)")
+        #expect(!order.items.contains("refused"))
+        #expect(gate.peak == 1)
+    }
+
     @Test func writesStopWhenTheDatabaseFileIsReplacedOrRemoved() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tr-moved-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -212,4 +231,11 @@ final class Mutex2: @unchecked Sendable {
     init(_ n: Int) { self.n = n }
     func add() { lock.lock(); n += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}
+
+final class OrderLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func add(_ s: String) { lock.lock(); list.append(s); lock.unlock() }
+    var items: [String] { lock.lock(); defer { lock.unlock() }; return list }
 }

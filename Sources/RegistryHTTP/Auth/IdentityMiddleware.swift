@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOPosix
 import RegistryStore
 
 /// Finds who is asking: a bearer token (`Authorization: Bearer …`, the scheme in any letter case)
@@ -83,11 +84,33 @@ final class FailureLimiter: Sendable {
 }
 
 /// Runs blocking database work off the server's event loops.
+/// Blocking database work, off the event loops, on threads of our own: `run` for requests
+/// (sign-in checks, cache look-ups, a school's page), `heavy` for the long computations of reports
+/// and reviews. Two pools, so that a flood of report computations (which the cache's gate already
+/// limits to `heavyThreads` at once) can never leave a principal's page waiting for a thread; the
+/// operating system shares the cores between them. (GCD's global queue, used before, has as many
+/// threads as cores: two report computations held both, and every other request queued behind them.)
 enum Blocking {
+    static let heavyThreads = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+
+    private static let light: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(8, 4 * ProcessInfo.processInfo.activeProcessorCount))
+        pool.start()
+        return pool
+    }()
+
+    private static let heavyPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: heavyThreads)
+        pool.start()
+        return pool
+    }()
+
     static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { c in
-            DispatchQueue.global().async { c.resume(with: Result { try work() }) }
-        }
+        try await light.runIfActive(work)
+    }
+
+    static func heavy<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await heavyPool.runIfActive(work)
     }
 }
 

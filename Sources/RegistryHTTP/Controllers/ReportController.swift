@@ -110,7 +110,7 @@ struct ReportController {
                 throw APIError.notFound(.init("没有规划期为 \(raw) 的规划", "No plan has the period \(raw)."))
             }
             if f == .xlsx {
-                let review = try await services.limited { try registry.planReview(plan, today: today) }
+                let review = try await services.limited(priority: .high) { try registry.planReview(plan, today: today) }
                 return Responses.workbook(try ReviewRendering.workbook(review, language: lang), fileName: "终期评估-\(raw).xlsx")
             }
             let links = f == .html ? self.links(year: nil, language: lang, home: false, catalog: catalog, signedIn: signedIn) : nil
@@ -132,7 +132,7 @@ struct ReportController {
         let y = try Params.year(text)
         // Bounded by the data and the plan periods, so random years cannot make the server compute
         // reports of empty years without end.
-        let facts = try await services.blocking { try registry.factYearRange() }
+        let facts = try await services.factYears()
         let planYears = catalog.plans.flatMap { [$0.firstYear, $0.lastYear] }
         let low = min(facts?.lowerBound ?? Int.max, planYears.min() ?? Int.max)
         let high = max(facts?.upperBound ?? Int.min, planYears.max() ?? Int.min, today.year)
@@ -146,11 +146,14 @@ struct ReportController {
                                             "as_of \(asOf) is not in \(y); give a date from \(y)-01-01 to \(y)-12-31."))
         }
         if f == .xlsx {
-            let r = try await services.limited { try registry.growthReport(catalog: catalog, year: y, asOf: asOf, today: today) }
+            let r = try await services.limited(priority: asOf == nil ? .high : .low) { try registry.growthReport(catalog: catalog, year: y, asOf: asOf, today: today) }
             return Responses.workbook(try XLSXReport.render(r, language: lang), fileName: "教师成长目标年度报告-\(y).xlsx")
         }
         let links = f == .html ? self.links(year: y, language: lang, home: false, catalog: catalog, signedIn: signedIn) : nil
-        return try await services.cached("report|\(y)|\(asOf?.description ?? "")|\(today)|\(f.rawValue)|\(lang.rawValue)|\(signedIn)") {
+        // A chosen day is an arbitrary computation: it waits behind the default views and is refused
+        // when too many wait (503), so that random days cannot crowd out the pages people use.
+        return try await services.cached("report|\(y)|\(asOf?.description ?? "")|\(today)|\(f.rawValue)|\(lang.rawValue)|\(signedIn)",
+                                         priority: asOf == nil ? .high : .low) {
             let r = try registry.growthReport(catalog: catalog, year: y, asOf: asOf, today: today)
             let body: String = switch f {
             case .json: JSONReport.render(r, language: lang)

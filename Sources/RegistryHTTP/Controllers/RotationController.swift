@@ -26,7 +26,7 @@ struct RotationController {
         let plan = catalog.plan(for: y)
         switch f {
         case .json:
-            return try await services.cached("rotation|\(y)|\(asOf?.description ?? "")|\(today)|\(lang.rawValue)") {
+            return try await services.cached("rotation|\(y)|\(asOf?.description ?? "")|\(today)|\(lang.rawValue)", priority: asOf == nil ? .high : .low) {
                 let v = try registry.rotationView(catalog: catalog, year: y, asOf: asOf, today: today)
                 return (RotationRendering.json(v, plan: plan, language: lang), Responses.json)
             }

@@ -49,6 +49,8 @@ struct APIError: Error, HTTPResponseError {
     static func invalid(_ m: LocalizedText, fields: [(String, LocalizedText)]) -> APIError {
         APIError(status: .unprocessableContent, message: m, fields: fields)
     }
+    static let busy = APIError(status: .serviceUnavailable, message: .init(
+        "服务器正忙于计算其他报告，请稍后再试", "The server is busy computing other reports; try again shortly."), headers: [.retryAfter: "10"])
     static let unavailable = APIError(status: .serviceUnavailable, message: .init(
         "数据库文件已被替换或删除，服务已停止接收修改；请系统管理员检查后重启服务", "The database file was replaced or removed; the server no longer accepts changes. Ask the administrator to check and restart it."))
 }

@@ -62,13 +62,14 @@ final class ResponseCache: Sendable {
 
     /// The entry for `key` at `version`: from the cache, from a computation already running for the
     /// same key and version, or computed now (waiting for a free slot of the gate).
-    func value(_ key: String, version: Int64, compute: @escaping @Sendable () async throws -> Entry) async throws -> Entry {
+    func value(_ key: String, version: Int64, priority: AsyncGate.Priority = .high,
+               compute: @escaping @Sendable () async throws -> Entry) async throws -> Entry {
         if let hit = get(key, version: version) { return hit }
         let flightKey = "\(version)|\(key)"
         let task: Task<Entry, any Error> = state.withLock { s in
             if let running = s.inFlight[flightKey] { return running }
             let t = Task<Entry, any Error> { [gate] in
-                try await gate.run { try await compute() }
+                try await gate.run(priority: priority) { try await compute() }
             }
             s.inFlight[flightKey] = t
             return t
@@ -85,51 +86,70 @@ final class ResponseCache: Sendable {
     }
 }
 
-/// Lets at most `limit` operations run at once; the others wait in arrival order.
+/// Lets at most `limit` operations run at once; the others wait in arrival order, the views people
+/// use (`.high`: the dashboard, a year's report as of its default day, a plan review — a small, fixed
+/// set) before arbitrary ones (`.low`: a report as of any chosen day). At most `maxWaiting` low ones
+/// wait; beyond that a request is refused at once with 503 rather than queued for minutes.
 final class AsyncGate: Sendable {
+    enum Priority: Sendable { case high, low }
+
     private struct State {
         var running = 0
-        var waiting: [CheckedContinuation<Void, Never>] = []
+        var high: [CheckedContinuation<Bool, Never>] = []
+        var low: [CheckedContinuation<Bool, Never>] = []
         var peak = 0
     }
 
     private let state = Mutex(State())
     let limit: Int
+    let maxWaiting: Int
 
-    init(limit: Int) { self.limit = max(1, limit) }
+    init(limit: Int, maxWaiting: Int = 16) {
+        self.limit = max(1, limit)
+        self.maxWaiting = maxWaiting
+    }
 
     /// The most operations that ran at once (for tests).
     var peak: Int { state.withLock { $0.peak } }
 
-    func run<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
-        await enter()
+    func run<T: Sendable>(priority: Priority = .high, _ work: @Sendable () async throws -> T) async throws -> T {
+        guard await enter(priority) else { throw APIError.busy }
         defer { leave() }
         return try await work()
     }
 
-    private func enter() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { s -> Bool in
+    private func enter(_ priority: Priority) async -> Bool {
+        await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            enum Decision { case now, wait, refuse }
+            let decision = state.withLock { s -> Decision in
                 if s.running < limit {
                     s.running += 1
                     s.peak = max(s.peak, s.running)
-                    return true
+                    return .now
                 }
-                s.waiting.append(c)
-                return false
+                switch priority {
+                case .high: s.high.append(c)
+                case .low:
+                    if s.low.count >= maxWaiting { return .refuse }
+                    s.low.append(c)
+                }
+                return .wait
             }
-            if resumeNow { c.resume() }
+            switch decision {
+            case .now: c.resume(returning: true)
+            case .refuse: c.resume(returning: false)
+            case .wait: break
+            }
         }
     }
 
     private func leave() {
-        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            if s.waiting.isEmpty {
-                s.running -= 1
-                return nil
-            }
-            return s.waiting.removeFirst()
+        let next = state.withLock { s -> CheckedContinuation<Bool, Never>? in
+            if !s.high.isEmpty { return s.high.removeFirst() }
+            if !s.low.isEmpty { return s.low.removeFirst() }
+            s.running -= 1
+            return nil
         }
-        next?.resume()
+        next?.resume(returning: true)
     }
 }
