@@ -143,10 +143,18 @@ public final class Registry: Sendable {
         return true
     }
 
-    static func timestamp() -> String {
+    /// How times are stored: UTC, ISO 8601 with milliseconds.
+    static func timestamp(_ date: Date = Date()) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date())
+        return f.string(from: date)
+    }
+
+    /// A stored timestamp read back.
+    static func date(fromTimestamp s: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: s)
     }
 }
 

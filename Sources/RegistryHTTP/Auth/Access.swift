@@ -40,21 +40,3 @@ enum CSRF {
         guard let given, Secrets.equal(given, session.csrf) else { throw APIError.csrf }
     }
 }
-
-/// Constant-time comparison of two secrets.
-enum Secrets {
-    static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var diff: UInt8 = 0
-        for i in x.indices { diff |= x[i] ^ y[i] }
-        return diff == 0
-    }
-
-    static func random() -> String {
-        var rng = SystemRandomNumberGenerator()
-        return (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
-    }
-}
-
-import Foundation

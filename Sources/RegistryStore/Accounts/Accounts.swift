@@ -191,10 +191,8 @@ extension Registry {
             return (f, r)
         }
         if failures.count >= Registry.lockoutFailures {
-            let f = ISO8601DateFormatter()
-            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             let oldest = failures[failures.count - Registry.lockoutFailures]
-            let until = (f.date(from: oldest) ?? now).addingTimeInterval(Registry.lockoutWindow)
+            let until = (Registry.date(fromTimestamp: oldest) ?? now).addingTimeInterval(Registry.lockoutWindow)
             try recordAttempt(login: login, succeeded: false, client: client, note: "locked")
             return .locked(until: until)
         }
@@ -246,9 +244,7 @@ extension Registry {
                 WHERE s.token_hash = ? AND s.ended_at IS NULL AND u.disabled_at IS NULL
                 """, arguments: [hash])
         }) else { return nil }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let lastSeen = f.date(from: r["last_seen_at"]) ?? .distantPast
+        let lastSeen = Registry.date(fromTimestamp: r["last_seen_at"]) ?? .distantPast
         let sessionID: Int64 = r["session_id"]
         if now.timeIntervalSince(lastSeen) > idleLimit {
             try writer.write { db in
@@ -272,9 +268,4 @@ extension Registry {
         }
     }
 
-    static func timestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
-    }
 }

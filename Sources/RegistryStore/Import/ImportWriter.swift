@@ -8,13 +8,20 @@ struct ImportWriter {
 
     let db: Database
     let batchID: Int64
-    /// Seals a national identity number for storage (`IdentityKeyring`).
-    let seal: (String) throws -> String
+    /// The key that seals national identity numbers, read (or made) when the first number comes.
+    private let keyring: () throws -> IdentityKeyring
+    private var resolvedKeyring: IdentityKeyring?
 
-    init(db: Database, batchID: Int64, seal: @escaping (String) throws -> String) throws {
+    init(db: Database, batchID: Int64, keyring: @escaping () throws -> IdentityKeyring) throws {
         self.db = db
         self.batchID = batchID
-        self.seal = seal
+        self.keyring = keyring
+    }
+
+    private mutating func seal(_ number: String) throws -> String {
+        let ring = try resolvedKeyring ?? keyring()
+        resolvedKeyring = ring
+        return try ring.seal(number)
     }
 
     /// `INSERT … ON CONFLICT(key) DO UPDATE SET … WHERE something differs`. No `RETURNING`: SQLite
@@ -215,12 +222,13 @@ struct ImportWriter {
     /// degree `education`, and the title `title` (when given).
     private mutating func writeTeacher(_ row: ParsedRow, file: String) throws -> Outcome {
         let no = row["staff_no"]
+        let sealedID = try row.text("national_id").map { try seal($0).databaseValue } ?? .null
         var results: [Outcome] = []
         let person = try upsert(
             table: "teachers",
             columns: ["staff_no", "name", "gender", "birth_date", "national_id", "hired_on", "left_on", "establishment",
                       "school_since", "education", "title"],
-            values: [no, row["name"], row["gender"], row["birth_date"], try row.text("national_id").map { try seal($0).databaseValue } ?? .null, row["hired_on"], row["left_on"],
+            values: [no, row["name"], row["gender"], row["birth_date"], sealedID, row["hired_on"], row["left_on"],
                      row["establishment"], row["school_since"], row["education"], row["title"]],
             key: ["staff_no"])
         results.append(person.0)

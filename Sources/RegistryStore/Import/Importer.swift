@@ -142,7 +142,7 @@ extension Registry {
                     let versionBefore = try Registry.factsVersion(db)
                     let batch = try Registry.beginBatch(db, actor: options.actor, command: options.command, source: source)
                     batchID = options.dryRun ? nil : batch
-                    var w = try ImportWriter(db: db, batchID: batch, seal: { [identityKey] in try identityKey.keyring(db).seal($0) })
+                    var w = try ImportWriter(db: db, batchID: batch, keyring: { [identityKey] in try identityKey.keyring(db) })
                     var ignored: [ImportIssue] = []
                     for (index, (source, reader, parser, header)) in decoded.enumerated() {
                         var s = FileSummary(kind: source.kind.name, file: source.place,

@@ -10,22 +10,7 @@ enum RawStatement {
     /// Binds, steps to completion, and returns column 0 of the first row (RETURNING id), if any.
     static func run(_ statement: Statement, _ values: [DatabaseValue], in db: Database) throws -> Int64? {
         let s = statement.sqliteStatement
-        sqlite3_reset(s)
-        for (i, v) in values.enumerated() {
-            let index = Int32(i + 1)
-            let rc: Int32
-            switch v.storage {
-            case .null: rc = sqlite3_bind_null(s, index)
-            case .int64(let n): rc = sqlite3_bind_int64(s, index, n)
-            case .double(let d): rc = sqlite3_bind_double(s, index, d)
-            case .string(let text):
-                var t = text
-                rc = t.withUTF8 { sqlite3_bind_text(s, index, UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self), Int32($0.count), transient) }
-            case .blob(let data):
-                rc = data.withUnsafeBytes { sqlite3_bind_blob(s, index, $0.baseAddress, Int32($0.count), transient) }
-            }
-            guard rc == SQLITE_OK else { throw error(rc, db) }
-        }
+        try bind(s, values, db)
         var result: Int64?
         while true {
             let rc = sqlite3_step(s)
@@ -45,22 +30,7 @@ enum RawStatement {
     /// Binds, steps once, and returns every column of the first row, if there is one.
     static func row(_ statement: Statement, _ values: [DatabaseValue], in db: Database) throws -> [DatabaseValue]? {
         let s = statement.sqliteStatement
-        sqlite3_reset(s)
-        for (i, v) in values.enumerated() {
-            let index = Int32(i + 1)
-            let rc: Int32
-            switch v.storage {
-            case .null: rc = sqlite3_bind_null(s, index)
-            case .int64(let n): rc = sqlite3_bind_int64(s, index, n)
-            case .double(let d): rc = sqlite3_bind_double(s, index, d)
-            case .string(let text):
-                var t = text
-                rc = t.withUTF8 { sqlite3_bind_text(s, index, UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self), Int32($0.count), transient) }
-            case .blob(let data):
-                rc = data.withUnsafeBytes { sqlite3_bind_blob(s, index, $0.baseAddress, Int32($0.count), transient) }
-            }
-            guard rc == SQLITE_OK else { throw error(rc, db) }
-        }
+        try bind(s, values, db)
         defer { sqlite3_reset(s) }
         let rc = sqlite3_step(s)
         if rc == SQLITE_DONE { return nil }
@@ -76,6 +46,26 @@ enum RawStatement {
                 return Data(bytes: p, count: n).databaseValue
             default: return .null
             }
+        }
+    }
+
+    /// Resets the statement and binds `values` to its parameters, in order.
+    private static func bind(_ s: OpaquePointer?, _ values: [DatabaseValue], _ db: Database) throws {
+        sqlite3_reset(s)
+        for (i, v) in values.enumerated() {
+            let index = Int32(i + 1)
+            let rc: Int32
+            switch v.storage {
+            case .null: rc = sqlite3_bind_null(s, index)
+            case .int64(let n): rc = sqlite3_bind_int64(s, index, n)
+            case .double(let d): rc = sqlite3_bind_double(s, index, d)
+            case .string(let text):
+                var t = text
+                rc = t.withUTF8 { sqlite3_bind_text(s, index, UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self), Int32($0.count), transient) }
+            case .blob(let data):
+                rc = data.withUnsafeBytes { sqlite3_bind_blob(s, index, $0.baseAddress, Int32($0.count), transient) }
+            }
+            guard rc == SQLITE_OK else { throw error(rc, db) }
         }
     }
 

@@ -25,31 +25,21 @@ public enum UpdateDetail {
         return "{" + fields.joined(separator: ",") + "}"
     }
 
+    /// A value as the export writes it (hours and money as decimals, yes/no), but a text as it is.
     private static func value(_ v: DatabaseValue, _ kind: CellKind) -> String {
         switch v.storage {
         case .null: return "null"
-        case .int64(let n):
-            switch kind {
-            case .tenths: return JSONText.string(Decimals.format(Int(n), places: 1, trimZeroFraction: true))
-            case .hundredths: return JSONText.string(Decimals.format(Int(n), places: 2, trimZeroFraction: true))
-            case .yesNo: return JSONText.string(n == 1 ? "yes" : "no")
-            default: return JSONText.string(String(n))
-            }
-        case .double(let d): return JSONText.string(String(d))
         case .string(let s): return JSONText.string(s)
         case .blob: return JSONText.string(hidden)
+        case .int64, .double: return JSONText.string(ExportCell.text(v, kind))
         }
     }
 
     /// One change, parsed back: each field with its old and new value (nil = empty), and any other
     /// notes (a review's reason). Nil when the detail is not such an object (a void's reason).
-    public struct Parsed: Sendable, Equatable {
+    public struct Parsed: Sendable {
         public var fields: [(name: String, old: String?, new: String?)]
         public var notes: [(name: String, text: String)]
-        public static func == (a: Parsed, b: Parsed) -> Bool {
-            a.fields.map { "\($0.name)\u{1}\($0.old ?? "\u{2}")\u{1}\($0.new ?? "\u{2}")" } == b.fields.map { "\($0.name)\u{1}\($0.old ?? "\u{2}")\u{1}\($0.new ?? "\u{2}")" }
-                && a.notes.map { $0.name + "\u{1}" + $0.text } == b.notes.map { $0.name + "\u{1}" + $0.text }
-        }
     }
 
     public static func parse(_ detail: String, table: String) -> Parsed? {

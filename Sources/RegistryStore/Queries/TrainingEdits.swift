@@ -127,7 +127,7 @@ extension Registry {
             if !errors.isEmpty || !cellsOK { throw TrainingEditError.invalid(Registry.fieldIssues(errors)) }
             let versionBefore = try Registry.factsVersion(db)
             let batch = try Registry.beginBatch(db, actor: actor, command: command, source: nil)
-            var w = try ImportWriter(db: db, batchID: batch, seal: { [identityKey] in try identityKey.keyring(db).seal($0) })
+            var w = try ImportWriter(db: db, batchID: batch, keyring: { [identityKey] in try identityKey.keyring(db) })
             let outcome = try w.write(row, file: command)
             try w.finish()
             try Registry.dropBatchIfEmpty(db, batch, previousVersion: versionBefore)

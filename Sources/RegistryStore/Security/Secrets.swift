@@ -3,16 +3,19 @@ import CryptoExtras
 import Foundation
 
 /// Hashes, random secrets and passwords, from swift-crypto.
-enum Secrets {
+public enum Secrets {
     static func sha256Hex(_ s: String) -> String {
         SHA256.hash(data: Data(s.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// A random secret of `bytes` bytes, as lower-case hex.
-    static func random(bytes: Int = 24) -> String {
+    public static func random(bytes: Int = 24) -> String {
         var rng = SystemRandomNumberGenerator()
         return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
     }
+
+    /// Two secrets compared in constant time (for their length).
+    public static func equal(_ a: String, _ b: String) -> Bool { constantTimeEqual(Array(a.utf8), Array(b.utf8)) }
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
