@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure domain: value types, code lists, SPEC §3 rules. No I/O, no clock, no database.
@@ -37,6 +38,16 @@ let package = Package(
                 // Password hashing (PBKDF2) and encryption of identity numbers at rest (AES-GCM).
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // PostgreSQL as the server engine (`--db postgres://…`): the same validation and domain rules,
+        // facts stored with COPY and read back for the domain's use cases.
+        .target(
+            name: "RegistryPostgres",
+            dependencies: [
+                "TeacherGrowth", "RegistryStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The synthetic demo county (teacher-registry demo, Tools/): deterministic per seed.
@@ -59,7 +70,7 @@ let package = Package(
         .target(
             name: "RegistryCLI",
             dependencies: [
-                "TeacherGrowth", "RegistryStore", "GrowthReports", "DemoCounty", "RegistryHTTP",
+                "TeacherGrowth", "RegistryStore", "RegistryPostgres", "GrowthReports", "DemoCounty", "RegistryHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -83,6 +94,12 @@ let package = Package(
                            .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "RegistryStore", "TeacherGrowth", "DemoCounty", "Spreadsheets"]),
+        .testTarget(
+            name: "RegistryPostgresTests",
+            dependencies: ["RegistryPostgres", "RegistryStore", "TeacherGrowth",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

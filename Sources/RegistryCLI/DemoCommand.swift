@@ -2,6 +2,7 @@ import ArgumentParser
 import DemoCounty
 import Foundation
 import GrowthReports
+import RegistryPostgres
 import RegistryStore
 import TeacherGrowth
 
@@ -30,6 +31,10 @@ struct Demo: ParsableCommand {
         let generator = DemoCountyGenerator(scale: scale, seed: seed)
         if let dir = csvDirectory {
             try writeCSV(generator, to: dir)
+            return
+        }
+        if database.isPostgres {
+            try buildOnPostgres(generator)
             return
         }
         let path = database.resolvedPath
@@ -84,6 +89,44 @@ struct Demo: ParsableCommand {
                          : "Demo county in \(path): \(counts["schools"]!) schools, \(counts["teachers"]!) staff, \(counts["training"]!) training records (synthetic data).")
         let year = try built.latestFactYear() ?? generator.parameters.last_year
         let report = try built.growthReport(catalog: try built.planCatalog(), year: min(year, generator.parameters.last_year))
+        print(TextReport.render(report, language: language.language), terminator: "")
+    }
+
+    /// The demo county in an empty PostgreSQL database (the history there is append-only, so an
+    /// existing registry is never replaced).
+    private func buildOnPostgres(_ generator: DemoCountyGenerator) throws {
+        let registry = try database.openPostgres()
+        let zh = language.language == .zh
+        guard try registry.rowCounts()["teachers", default: 0] == 0 else {
+            throw UserError("\(registry.displayURL) 中已有数据；演示数据只写入空的数据库。请另建一个（如 createdb registry_demo）",
+                            "\(registry.displayURL) already holds data; the demo goes only into an empty database. Create another (e.g. createdb registry_demo).")
+        }
+        var sink = MemorySink()
+        generator.generate(into: &sink) { done, total in
+            Console.progress(zh ? "演示：正在生成 \(done) / \(total) 名教职工……" : "demo: making \(done) of \(total) staff …")
+        }
+        let sources = DemoKind.allCases.filter { sink.buffers[$0] != nil }.map { kind in
+            ImportSource(kind: ImportKind.named(kind.rawValue)!, fileName: "\(kind.rawValue).csv", bytes: sink.bytes(kind))
+        }
+        sink = MemorySink()
+        let options = ImportOptions(actor: Actor.current, command: "demo", progress: { p in
+            Console.progress(zh ? "演示：正在\(p.phase == .validating ? "检查" : "写入") \(p.file)……" : "demo: \(p.phase == .validating ? "checking" : "writing") \(p.file) …")
+        })
+        let outcome = try registry.importFiles(sources, options: options)
+        Console.endProgress()
+        guard outcome.errors.isEmpty else {
+            for e in outcome.errors.prefix(20) { Console.error(e.text(language.language)) }
+            throw UserError("演示数据生成器产生了无效的行（\(outcome.errors.count) 处错误）；这是系统缺陷，请报告",
+                            "The demo generator made invalid rows (\(outcome.errors.count) errors); this is a bug, please report it.")
+        }
+        try registry.markAsDemo("scale \(scale), seed \(seed)")
+        let counts = try registry.rowCounts()
+        Console.error(zh ? "演示县已写入 \(registry.displayURL)：\(counts["schools"]!) 所学校、\(counts["teachers"]!) 名教职工、\(counts["training"]!) 条培训记录（虚构数据）。"
+                         : "Demo county in \(registry.displayURL): \(counts["schools"]!) schools, \(counts["teachers"]!) staff, \(counts["training"]!) training records (synthetic data).")
+        let facts = try registry.facts()
+        let year = min(facts.latestFactYear ?? generator.parameters.last_year, generator.parameters.last_year)
+        var report = try GrowthReporting.report(source: facts, catalog: .bundled, year: year)
+        report.isDemoData = true
         print(TextReport.render(report, language: language.language), terminator: "")
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GrowthReports
+import RegistryPostgres
 import RegistryStore
 import TeacherGrowth
 
@@ -78,7 +79,6 @@ struct ImportDir: ParsableCommand {
 enum ImportRunner {
     static func run(_ sources: [ImportSource], database: DatabaseOptions, language: Language, dryRun: Bool, encoding: InputEncoding?,
                     command: String) throws {
-        let registry = try database.open()
         let zh = language == .zh
         let options = ImportOptions(dryRun: dryRun, encoding: encoding, actor: Actor.current, command: command,
                                     progress: { p in
@@ -87,7 +87,9 @@ enum ImportRunner {
             case .writing: Console.progress(zh ? "正在写入 \(p.file)：\(p.bytesDone) / \(p.bytesTotal) 行" : "writing \(p.file): \(p.bytesDone) of \(p.bytesTotal) rows")
             }
         })
-        let outcome = try registry.importFiles(sources, options: options)
+        let outcome = database.isPostgres
+            ? try database.openPostgres().importFiles(sources, options: options)
+            : try database.open().importFiles(sources, options: options)
         Console.endProgress()
         // At most 100 lines per file and severity: a broken file can have a problem on every line.
         var shown: [String: Int] = [:]
@@ -123,9 +125,9 @@ enum ImportRunner {
             let batch = outcome.batchID.map { zh ? "（导入批次 \($0)）" : " (import batch \($0))" }
                 ?? (zh ? "（与已有数据相同，没有任何更改）" : " (the same as what it holds: nothing changed)")
             if zh {
-                print("已导入 \(database.resolvedPath)\(batch)" + (warnings > 0 ? "，有 \(warnings) 条警告（见上）。" : "。"))
+                print("已导入 \(database.displayName)\(batch)" + (warnings > 0 ? "，有 \(warnings) 条警告（见上）。" : "。"))
             } else {
-                print("Imported into \(database.resolvedPath)\(batch)" + (warnings > 0 ? " with \(warnings) warning\(warnings == 1 ? "" : "s") (see above)." : "."))
+                print("Imported into \(database.displayName)\(batch)" + (warnings > 0 ? " with \(warnings) warning\(warnings == 1 ? "" : "s") (see above)." : "."))
             }
         }
     }

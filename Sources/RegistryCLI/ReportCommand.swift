@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GrowthReports
+import RegistryPostgres
 import RegistryStore
 import TeacherGrowth
 
@@ -11,7 +12,11 @@ struct PlanOptions: ParsableArguments {
 
     /// The registry's plans, or only the one named by --plan.
     func catalog(_ registry: Registry) throws -> PlanCatalog {
-        let catalog = try registry.planCatalog()
+        try catalog(from: try registry.planCatalog())
+    }
+
+    /// The plans of `catalog`, or only the one named by --plan.
+    func catalog(from catalog: PlanCatalog) throws -> PlanCatalog {
         guard let plan else { return catalog }
         if let p = catalog.plan(id: plan) { return PlanCatalog([p]) }
         guard FileManager.default.fileExists(atPath: plan) else {
@@ -74,15 +79,31 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let registry = try database.open()
-        let catalog = try planOptions.catalog(registry)
         let l = language.language
+        // PostgreSQL: the same use cases over the facts read from the server (bundled plans).
+        var postgres: PostgresSnapshot?
+        let registry: Registry?
+        let catalog: PlanCatalog
+        if database.isPostgres {
+            postgres = try database.openPostgres().facts()
+            registry = nil
+            catalog = try planOptions.catalog(from: PlanCatalog.bundled)
+        } else {
+            registry = try database.open()
+            catalog = try planOptions.catalog(registry!)
+        }
         if let period, let range = ReportDates.period(period) {
             guard let plan = catalog.plans.first(where: { $0.firstYear == range.lowerBound && $0.lastYear == range.upperBound }) else {
                 let known = catalog.plans.map { "\($0.firstYear)-\($0.lastYear)" }.joined(separator: "、")
                 throw UserError("没有规划期为 \(period) 的规划；已有：\(known)", "No plan has the period \(period); the plans are: \(known).")
             }
-            let review = try registry.planReview(plan, today: Today.date)
+            var review: PlanReview
+            if let facts = postgres {
+                review = try GrowthReporting.review(source: facts, plan: plan, today: Today.date)
+                review.isDemoData = facts.demoDescription != nil
+            } else {
+                review = try registry!.planReview(plan, today: Today.date)
+            }
             switch format {
             case .text: try Output.write(ReviewRendering.text(review, language: l), to: output)
             case .markdown: try Output.write(ReviewRendering.markdown(review, language: l), to: output)
@@ -93,8 +114,15 @@ struct ReportCommand: ParsableCommand {
             }
             return
         }
-        let report = try registry.growthReport(catalog: catalog, year: year!, asOf: asOf.flatMap { try? DateInput.parse($0).get() },
-                                               today: Today.date)
+        let day = asOf.flatMap { try? DateInput.parse($0).get() }
+        var report: GrowthReport
+        if let facts = postgres {
+            report = try GrowthReporting.report(source: facts, catalog: catalog, year: year!, asOf: day, today: Today.date)
+            report.isDemoData = facts.demoDescription != nil
+            postgres = nil
+        } else {
+            report = try registry!.growthReport(catalog: catalog, year: year!, asOf: day, today: Today.date)
+        }
         if format == .xlsx {
             try Output.write(try XLSXReport.render(report, language: l), to: output)
         } else {

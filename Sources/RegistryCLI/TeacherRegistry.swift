@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RegistryPostgres
 import RegistryStore
 import Spreadsheets
 import TeacherGrowth
@@ -62,6 +63,7 @@ public struct TeacherRegistry: ParsableCommand {
         case let e as TokenError: return e.message
         case let e as AccountError: return e.message
         case let e as IdentityKeyError: return e.message
+        case let e as PostgresRegistryError: return e.message
         default: return DatabaseFailure.from(error)?.message
         }
     }
@@ -118,7 +120,26 @@ struct DatabaseOptions: ParsableArguments {
         return Registry.defaultKeyFile(for: database)
     }
 
-    func open() throws -> Registry { try Registry(path: resolvedPath, keyFile: resolvedKeyFile) }
+    /// Whether --db names a PostgreSQL server (`postgres://USER@HOST:PORT/DB`).
+    var isPostgres: Bool { PostgresRegistry.isURL(resolvedPath) }
+
+    /// The database as people should see it: a path, or a server address without its password.
+    var displayName: String { isPostgres ? ((try? openPostgres().displayURL) ?? resolvedPath) : resolvedPath }
+
+    func open() throws -> Registry {
+        if isPostgres {
+            throw UserError("这个命令暂不支持 PostgreSQL 数据库；PostgreSQL 上可用：import、import-dir、demo、report、compliance、rotation（见 README“PostgreSQL”一节）",
+                            "This command does not work on a PostgreSQL registry yet; on PostgreSQL use import, import-dir, demo, report, compliance and rotation (README, \"PostgreSQL\").")
+        }
+        return try Registry(path: resolvedPath, keyFile: resolvedKeyFile)
+    }
+
+    /// The PostgreSQL registry --db names; its key file is --key-file, else $TEACHER_REGISTRY_KEY_FILE,
+    /// else ~/.teacher-registry/HOST-PORT-DB.key.
+    func openPostgres() throws -> PostgresRegistry {
+        let env = ProcessInfo.processInfo.environment["TEACHER_REGISTRY_KEY_FILE"]
+        return try PostgresRegistry(url: resolvedPath, keyFile: keyFile ?? (env?.isEmpty == false ? env : nil))
+    }
 }
 
 /// Who is writing, for the change log.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GrowthReports
+import RegistryPostgres
 import RegistryStore
 import TeacherGrowth
 
@@ -44,12 +45,19 @@ struct ComplianceCommand: ParsableCommand {
     }
 
     func run() throws {
-        let registry = try database.open()
-        let catalog = try planOptions.catalog(registry)
-        try SchoolCheck.exists(school, in: registry)
         let d = asOf.flatMap { try? DateInput.parse($0).get() } ?? Today.date
-        let view = try registry.complianceView(catalog: catalog, asOf: d, school: school, dueWithin: dueWithin)
-        try ReadAudit.record(registry, command: "compliance", what: "compliance", school: school, people: view.rows.count)
+        let view: ComplianceView
+        if database.isPostgres {
+            let facts = try database.openPostgres().facts(FactQuery(registrations: true, school: school))
+            try SchoolCheck.exists(school, in: facts)
+            view = try ComplianceReporting.view(source: facts, catalog: try planOptions.catalog(from: .bundled), asOf: d, school: school, dueWithin: dueWithin)
+        } else {
+            let registry = try database.open()
+            let catalog = try planOptions.catalog(registry)
+            try SchoolCheck.exists(school, in: registry)
+            view = try registry.complianceView(catalog: catalog, asOf: d, school: school, dueWithin: dueWithin)
+            try ReadAudit.record(registry, command: "compliance", what: "compliance", school: school, people: view.rows.count)
+        }
         let l = language.language
         switch format {
         case .json: try Output.write(ComplianceRendering.json(view, school: school), to: output)
@@ -87,15 +95,26 @@ struct RotationCommand: ParsableCommand {
     }
 
     func run() throws {
-        let registry = try database.open()
-        let catalog = try planOptions.catalog(registry)
-        try SchoolCheck.exists(school, in: registry)
         let d = asOf.flatMap { try? DateInput.parse($0).get() }
-        let latest = try registry.latestFactYear() ?? Today.date.year
-        let y = year ?? d?.year ?? min(latest, Today.date.year)
-        let plan = catalog.plan(for: y)
-        let view = try registry.rotationView(catalog: catalog, year: y, asOf: d, today: Today.date, school: school)
-        try ReadAudit.record(registry, command: "rotation \(y)", what: "rotation", school: school, people: view.candidates.count)
+        let view: RotationView
+        let plan: Plan
+        if database.isPostgres {
+            let facts = try database.openPostgres().facts(FactQuery(personal: true))
+            try SchoolCheck.exists(school, in: facts)
+            let catalog = try planOptions.catalog(from: .bundled)
+            let y = year ?? d?.year ?? min(facts.latestFactYear ?? Today.date.year, Today.date.year)
+            plan = catalog.plan(for: y)
+            view = try RotationReporting.view(source: facts, catalog: catalog, year: y, asOf: d, today: Today.date, school: school)
+        } else {
+            let registry = try database.open()
+            let catalog = try planOptions.catalog(registry)
+            try SchoolCheck.exists(school, in: registry)
+            let latest = try registry.latestFactYear() ?? Today.date.year
+            let y = year ?? d?.year ?? min(latest, Today.date.year)
+            plan = catalog.plan(for: y)
+            view = try registry.rotationView(catalog: catalog, year: y, asOf: d, today: Today.date, school: school)
+            try ReadAudit.record(registry, command: "rotation \(y)", what: "rotation", school: school, people: view.candidates.count)
+        }
         let l = language.language
         switch format {
         case .json: try Output.write(RotationRendering.json(view, plan: plan, language: l), to: output)
@@ -107,6 +126,13 @@ struct RotationCommand: ParsableCommand {
 }
 
 enum SchoolCheck {
+    static func exists(_ school: String?, in facts: PostgresSnapshot) throws {
+        if let school, try facts.schoolNames()[school] == nil {
+            throw UserError("没有学校代码为 \(school) 的学校；请核对学校代码",
+                            "There is no school \(school); check the code (学校代码).")
+        }
+    }
+
     /// A user error when `--school` names no school.
     static func exists(_ school: String?, in registry: Registry) throws {
         if let school, try !registry.schoolExists(school) {

@@ -55,6 +55,10 @@ public struct FileSummary: Sendable, Hashable {
     public var added: Int
     public var updated: Int
     public var unchanged: Int
+
+    package init(kind: String, file: String, rows: Int, added: Int, updated: Int, unchanged: Int) {
+        self.kind = kind; self.file = file; self.rows = rows; self.added = added; self.updated = updated; self.unchanged = unchanged
+    }
 }
 
 public struct ImportOutcome: Sendable {
@@ -126,4 +130,8 @@ public struct ImportProgress: Sendable {
     public var file: String
     public var bytesDone: Int
     public var bytesTotal: Int
+
+    package init(phase: Phase, file: String, bytesDone: Int, bytesTotal: Int) {
+        self.phase = phase; self.file = file; self.bytesDone = bytesDone; self.bytesTotal = bytesTotal
+    }
 }

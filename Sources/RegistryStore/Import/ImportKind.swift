@@ -2,7 +2,7 @@ import GRDB
 import TeacherGrowth
 
 /// How a cell is read and stored.
-enum CellKind: Sendable {
+package enum CellKind: Sendable {
     case text
     case date
     case code(CodeColumn)
@@ -19,8 +19,8 @@ enum CellKind: Sendable {
 }
 
 /// A code-list column: parses any accepted spelling into the English code.
-struct CodeColumn: Sendable {
-    let listName: String
+package struct CodeColumn: Sendable {
+    package let listName: String
     let chineseName: String
     let parse: @Sendable (String) -> String?
     let suggest: @Sendable (String) -> String?
@@ -35,7 +35,7 @@ struct CodeColumn: Sendable {
 }
 
 /// One column of an import file (SPEC §5).
-struct Column: Sendable {
+package struct Column: Sendable {
     enum Fallback: Sendable {
         case none
         case value(String)
@@ -43,10 +43,10 @@ struct Column: Sendable {
         case column(String)
     }
 
-    let name: String
+    package let name: String
     let chinese: String
-    let db: String
-    let kind: CellKind
+    package let db: String
+    package let kind: CellKind
     let required: Bool
     let fallback: Fallback
     /// False for a column that is read only to check the row (`name` beside `staff_no`).
@@ -88,11 +88,11 @@ struct Column: Sendable {
 public struct ImportKind: Sendable, Hashable {
     public let name: String
     public let table: String
-    let columns: [Column]
+    package let columns: [Column]
     /// Database columns of the natural key.
-    let naturalKey: [String]
+    package let naturalKey: [String]
     /// When true, a row with a `ref` is keyed by it instead (training, designations).
-    let keyedByRefWhenPresent: Bool
+    package let keyedByRefWhenPresent: Bool
 
     public static func == (a: ImportKind, b: ImportKind) -> Bool { a.name == b.name }
     public func hash(into h: inout Hasher) { h.combine(name) }
@@ -108,14 +108,14 @@ public struct ImportKind: Sendable, Hashable {
     /// The Chinese name of the kind (`培训`), also accepted as a file or sheet name.
     public var chineseName: String { ImportKind.chineseNames[name]?.first ?? name }
 
-    func index(of name: String) -> Int { indexByName[name]! }
+    package func index(of name: String) -> Int { indexByName[name]! }
 
     private let indexByName: [String: Int]
     /// The columns written to the table, in column order, and where they are among `columns`.
-    let storedColumns: [Column]
-    let storedIndices: [Int]
+    package let storedColumns: [Column]
+    package let storedIndices: [Int]
     /// The database columns, in column order.
-    let dbColumns: [String]
+    package let dbColumns: [String]
     /// Whether every column is stored (then a row's values are bound as they are).
     let allStored: Bool
 
@@ -139,11 +139,11 @@ public struct ImportKind: Sendable, Hashable {
     }
 
     /// The values of a parsed row that are written to the table.
-    func storedValues(_ values: [DatabaseValue]) -> [DatabaseValue] {
+    package func storedValues(_ values: [DatabaseValue]) -> [DatabaseValue] {
         allStored ? values : storedIndices.map { values[$0] }
     }
 
-    let hasStaffNo: Bool
+    package let hasStaffNo: Bool
 
     /// The kind of this name: the English name in any letter case, or a Chinese name (`培训`).
     public static func named(_ name: String) -> ImportKind? {

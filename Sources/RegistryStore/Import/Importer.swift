@@ -8,45 +8,8 @@ extension Registry {
     /// before anything is written; any error means nothing is written. With `dryRun`, the writes
     /// are made and rolled back, so the summary says exactly what would change.
     public func importFiles(_ sources: [ImportSource], options: ImportOptions = .init()) throws -> ImportOutcome {
-        let ordered = sources.sorted {
-            ImportKind.all.firstIndex(of: $0.kind)! < ImportKind.all.firstIndex(of: $1.kind)!
-        }
-        var issues: [ImportIssue] = []
-        var decoded: [(source: ImportSource, reader: TableReader, parser: RowParser, header: InputRecord)] = []
-
-        // Decode and find each table's header.
-        for source in ordered {
-            func fail(_ line: Int, _ message: LocalizedText) {
-                issues.append(.init(severity: .error, file: source.fileName, sheet: source.sheetName, line: line, message: message))
-            }
-            do {
-                let reader = try TableReader(source, encoding: options.encoding)
-                switch try reader.locateHeader(source.kind) {
-                case .failed(let f):
-                    fail(f.line, f.message)
-                case .empty:
-                    fail(1, .init("是空的；第一行应为表头，写明各列名称（\(source.kind.columns.filter(\.required).map(\.chinese).joined(separator: "、")) 等）",
-                                  "the file is empty; it needs a header line naming its columns (\(source.kind.columnNames.joined(separator: ",")))"))
-                case .found(let header, let skipped):
-                    for r in skipped {
-                        let text = r.fields.first { !Text.trimmed($0).isEmpty }.map { String(Text.trimmed($0).prefix(30)) } ?? ""
-                        issues.append(.init(severity: .warning, file: source.fileName, sheet: source.sheetName, line: r.line, message: .init(
-                            "在表头（第 \(header.line) 行）之上，是标题或说明（“\(text)”），已跳过",
-                            "is above the header (line \(header.line)), a title or note (\"\(text)\"); skipped")))
-                    }
-                    if let parser = RowParser.make(kind: source.kind, file: source.fileName, sheet: source.sheetName, header: header, issues: &issues) {
-                        decoded.append((source, reader, parser, header))
-                    }
-                }
-            } catch let f as ReadFailure {
-                fail(f.line, f.message)
-            } catch let w as WorkbookError {
-                fail(1, w.message)
-            }
-        }
-        if issues.contains(where: { $0.severity == .error }) {
-            return ImportOutcome(issues: Registry.sorted(issues), summaries: [], committed: false)
-        }
+        let decoded = Registry.decodeImport(sources, options: options)
+        if decoded.failed { return ImportOutcome(issues: Registry.sorted(decoded.issues), summaries: [], committed: false) }
 
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -81,56 +44,10 @@ extension Registry {
             func validateAndWrite() throws -> ImportOutcome {
                 // Validation happens inside the write transaction so that the database cannot change
                 // between the checks and the writes.
-                let universe = try Universe(db, kinds: Set(decoded.map(\.source.kind.name)),
-                                            names: decoded.contains { $0.parser.carriesNames })
-                var rowCounts: [Int] = []
-                // Rows are kept from the validation pass for the write pass while they are few enough
-                // (about 4 million cells); past that, they are read again rather than held in memory.
-                var kept: [[ParsedRow]?] = []
-                var keptCells = 0
-                let cellBudget = 4_000_000
-                for (source, reader, parser, header) in decoded {
-                    var validator = Validator(universe: universe, file: source.fileName, sheet: source.sheetName)
-                    var count = 0
-                    var rows: [ParsedRow]? = []
-                    var rowIssues: [ImportIssue] = []
-                    var notes: [ImportIssue] = []
-                    let failure: ReadFailure?
-                    do {
-                        failure = try reader.forEachDataRow(after: header, issues: &notes) { record in
-                            count += 1
-                            let (values, ok) = parser.parsePartially(record, issues: &rowIssues)
-                            guard let values else { return }
-                            let row = ParsedRow(kind: parser.kind, line: record.line, values: values)
-                            validator.check(row)
-                            if ok, rows != nil {
-                                keptCells += values.count
-                                if keptCells <= cellBudget { rows!.append(row) } else { rows = nil }
-                            }
-                            if count % 20_000 == 0 {
-                                options.progress?(.init(phase: .validating, file: source.fileName, bytesDone: count, bytesTotal: 0))
-                            }
-                        }
-                    } catch let w as WorkbookError {
-                        failure = ReadFailure(line: 1, message: w.message)
-                    }
-                    issues += rowIssues + notes
-                    if let failure {
-                        issues.append(.init(severity: .error, file: source.fileName, sheet: source.sheetName, line: failure.line, message: failure.message))
-                    }
-                    issues += validator.issues
-                    rowCounts.append(count)
-                    kept.append(rows)
-                    if count == 0 && failure == nil {
-                        issues.append(.init(severity: .error, file: source.fileName, sheet: source.sheetName, line: header.line, message: .init(
-                            "只有表头，没有数据行；请补上数据，或不导入这个文件",
-                            "has a header but no rows; add the rows, or leave the file out")))
-                    }
-                }
-                issues += Validator.overlapIssues(universe, sheets: Dictionary(decoded.map { ($0.source.fileName, $0.source.sheetName) },
-                                                                              uniquingKeysWith: { a, _ in a }))
-                if issues.contains(where: { $0.severity == .error }) {
-                    return ImportOutcome(issues: Registry.sorted(issues), summaries: [], committed: false)
+                let universe = try Universe(db, kinds: decoded.kinds, names: decoded.carriesNames)
+                let validated = Registry.validateImport(decoded, universe: universe, options: options)
+                if validated.failed {
+                    return ImportOutcome(issues: Registry.sorted(validated.issues), summaries: [], committed: false)
                 }
 
                 mark("validated")
@@ -138,17 +55,17 @@ extension Registry {
                 var summaries: [FileSummary] = []
                 var batchID: Int64?
                 do {
-                    let source = decoded.map(\.source.place).joined(separator: ", ")
+                    let source = decoded.tables.map(\.source.place).joined(separator: ", ")
                     let versionBefore = try Registry.factsVersion(db)
                     let batch = try Registry.beginBatch(db, actor: options.actor, command: options.command, source: source)
                     batchID = options.dryRun ? nil : batch
                     var w = try ImportWriter(db: db, batchID: batch, keyring: { [identityKey] in try identityKey.keyring(db) })
-                    var ignored: [ImportIssue] = []
-                    for (index, (source, reader, parser, header)) in decoded.enumerated() {
+                    for (index, table) in decoded.tables.enumerated() {
+                        let source = table.source
                         var s = FileSummary(kind: source.kind.name, file: source.place,
-                                            rows: rowCounts[index], added: 0, updated: 0, unchanged: 0)
+                                            rows: validated.rowCounts[index], added: 0, updated: 0, unchanged: 0)
                         var done = 0
-                        func store(_ row: ParsedRow) throws {
+                        try validated.forEachRow(index) { row in
                             // A constraint the validator missed (a bug), or the disk: never SQLite's words.
                             let outcome = try Registry.reportingWriteFailures(at: source.place, line: row.line) {
                                 try w.write(row, file: source.fileName)
@@ -160,18 +77,7 @@ extension Registry {
                             }
                             done += 1
                             if done % 20_000 == 0 {
-                                options.progress?(.init(phase: .writing, file: source.fileName, bytesDone: done, bytesTotal: rowCounts[index]))
-                            }
-                        }
-                        if let rows = kept[index] {
-                            for r in rows { try store(r) }
-                        } else {
-                            // Too many rows to keep: read the file again (it was valid a moment ago).
-                            _ = try reader.forEachDataRow(after: header, issues: &ignored) { record in
-                                var dropped: [ImportIssue] = []
-                                if case (let values?, true) = parser.parsePartially(record, issues: &dropped) {
-                                    try store(ParsedRow(kind: parser.kind, line: record.line, values: values))
-                                }
+                                options.progress?(.init(phase: .writing, file: source.fileName, bytesDone: done, bytesTotal: validated.rowCounts[index]))
                             }
                         }
                         summaries.append(s)
@@ -181,7 +87,7 @@ extension Registry {
                     if !options.dryRun, try Registry.dropBatchIfEmpty(db, batch, previousVersion: versionBefore) { batchID = nil }
                 }
                 mark("written")
-                return ImportOutcome(issues: Registry.sorted(issues), summaries: summaries, committed: !options.dryRun, batchID: batchID)
+                return ImportOutcome(issues: Registry.sorted(validated.issues), summaries: summaries, committed: !options.dryRun, batchID: batchID)
             }
         }
     }
@@ -195,7 +101,7 @@ extension Registry {
         }
     }
 
-    static func sorted(_ issues: [ImportIssue]) -> [ImportIssue] {
+    package static func sorted(_ issues: [ImportIssue]) -> [ImportIssue] {
         // Stable: by file, then line; a file's own order otherwise.
         issues.enumerated().sorted { a, b in
             (a.element.file, a.element.line, a.offset) < (b.element.file, b.element.line, b.offset)
@@ -342,5 +248,151 @@ extension Registry {
             return records.count < TableReader.headerSearchRows
         }
         return detectKind(records: records)
+    }
+}
+
+/// One table of an import, decoded and with its header found.
+package struct DecodedTable {
+    package let source: ImportSource
+    let reader: TableReader
+    let parser: RowParser
+    let header: InputRecord
+}
+
+/// The tables of an import, ready for validation: what every backend reads the same way.
+package struct DecodedImport {
+    package var tables: [DecodedTable]
+    package var issues: [ImportIssue]
+    package var failed: Bool { issues.contains { $0.severity == .error } }
+    /// The kinds imported (what validation must know of the registry).
+    package var kinds: Set<String> { Set(tables.map(\.source.kind.name)) }
+    /// Whether any table carries names to check against the registry's.
+    package var carriesNames: Bool { tables.contains { $0.parser.carriesNames } }
+}
+
+/// The outcome of validating every row of an import against the registry (`Universe`).
+package struct ValidatedImport {
+    package let decoded: DecodedImport
+    package var issues: [ImportIssue]
+    package var rowCounts: [Int]
+    /// Rows kept from the validation pass while they are few enough; nil: read the table again.
+    var kept: [[ParsedRow]?]
+    package var failed: Bool { issues.contains { $0.severity == .error } }
+
+    /// Calls `body` with each valid row of table `index`, in file order: the rows kept from
+    /// validation, or the table read again (it was valid a moment ago).
+    package func forEachRow(_ index: Int, _ body: (ParsedRow) throws -> Void) throws {
+        if let rows = kept[index] {
+            for r in rows { try body(r) }
+            return
+        }
+        let table = decoded.tables[index]
+        var ignored: [ImportIssue] = []
+        _ = try table.reader.forEachDataRow(after: table.header, issues: &ignored) { record in
+            var dropped: [ImportIssue] = []
+            if case (let values?, true) = table.parser.parsePartially(record, issues: &dropped) {
+                try body(ParsedRow(kind: table.parser.kind, line: record.line, values: values))
+            }
+        }
+    }
+}
+
+extension Registry {
+    /// Decodes each source and finds its header (SPEC §5), in dependency order of kinds.
+    package static func decodeImport(_ sources: [ImportSource], options: ImportOptions) -> DecodedImport {
+        let order = Dictionary(uniqueKeysWithValues: ImportKind.all.enumerated().map { ($1.name, $0) })
+        let ordered = sources.sorted { (order[$0.kind.name] ?? 0) < (order[$1.kind.name] ?? 0) }
+        var issues: [ImportIssue] = []
+        var tables: [DecodedTable] = []
+        for source in ordered {
+            func fail(_ line: Int, _ message: LocalizedText) {
+                issues.append(.init(severity: .error, file: source.fileName, sheet: source.sheetName, line: line, message: message))
+            }
+            do {
+                let reader = try TableReader(source, encoding: options.encoding)
+                switch try reader.locateHeader(source.kind) {
+                case .failed(let f):
+                    fail(f.line, f.message)
+                case .empty:
+                    fail(1, .init("是空的；第一行应为表头，写明各列名称（\(source.kind.columns.filter(\.required).map(\.chinese).joined(separator: "、")) 等）",
+                                  "the file is empty; it needs a header line naming its columns (\(source.kind.columnNames.joined(separator: ",")))"))
+                case .found(let header, let skipped):
+                    for r in skipped {
+                        let text = r.fields.first { !Text.trimmed($0).isEmpty }.map { String(Text.trimmed($0).prefix(30)) } ?? ""
+                        issues.append(.init(severity: .warning, file: source.fileName, sheet: source.sheetName, line: r.line, message: .init(
+                            "在表头（第 \(header.line) 行）之上，是标题或说明（“\(text)”），已跳过",
+                            "is above the header (line \(header.line)), a title or note (\"\(text)\"); skipped")))
+                    }
+                    if let parser = RowParser.make(kind: source.kind, file: source.fileName, sheet: source.sheetName, header: header, issues: &issues) {
+                        tables.append(DecodedTable(source: source, reader: reader, parser: parser, header: header))
+                    }
+                }
+            } catch let f as ReadFailure {
+                fail(f.line, f.message)
+            } catch let w as WorkbookError {
+                fail(1, w.message)
+            } catch {
+                fail(1, .init("无法读取：\(error)", "cannot be read: \(error)"))
+            }
+        }
+        return DecodedImport(tables: tables, issues: issues)
+    }
+
+    /// Parses and checks every row against the registry as `universe` describes it (SPEC §5): one
+    /// validator for every backend.
+    package static func validateImport(_ decoded: DecodedImport, universe: Universe, options: ImportOptions) -> ValidatedImport {
+        var issues = decoded.issues
+        var rowCounts: [Int] = []
+        // Rows are kept from the validation pass for the write pass while they are few enough
+        // (about 4 million cells); past that, they are read again rather than held in memory.
+        var kept: [[ParsedRow]?] = []
+        var keptCells = 0
+        let cellBudget = 4_000_000
+        for table in decoded.tables {
+            let (source, reader, parser, header) = (table.source, table.reader, table.parser, table.header)
+            var validator = Validator(universe: universe, file: source.fileName, sheet: source.sheetName)
+            var count = 0
+            var rows: [ParsedRow]? = []
+            var rowIssues: [ImportIssue] = []
+            var notes: [ImportIssue] = []
+            var failure: ReadFailure?
+            do {
+                failure = try reader.forEachDataRow(after: header, issues: &notes) { record in
+                    count += 1
+                    let (values, ok) = parser.parsePartially(record, issues: &rowIssues)
+                    guard let values else { return }
+                    let row = ParsedRow(kind: parser.kind, line: record.line, values: values)
+                    validator.check(row)
+                    if ok, rows != nil {
+                        keptCells += values.count
+                        if keptCells <= cellBudget { rows!.append(row) } else { rows = nil }
+                    }
+                    if count % 20_000 == 0 {
+                        options.progress?(.init(phase: .validating, file: source.fileName, bytesDone: count, bytesTotal: 0))
+                    }
+                }
+            } catch let w as WorkbookError {
+                failure = ReadFailure(line: 1, message: w.message)
+            } catch let f as ReadFailure {
+                failure = f
+            } catch {
+                failure = ReadFailure(line: 1, message: .init("无法读取：\(error)", "cannot be read: \(error)"))
+            }
+            issues += rowIssues + notes
+            if let failure {
+                issues.append(.init(severity: .error, file: source.fileName, sheet: source.sheetName, line: failure.line, message: failure.message))
+            }
+            issues += validator.issues
+            rowCounts.append(count)
+            kept.append(rows)
+            if count == 0 && failure == nil {
+                issues.append(.init(severity: .error, file: source.fileName, sheet: source.sheetName, line: header.line, message: .init(
+                    "只有表头，没有数据行；请补上数据，或不导入这个文件",
+                    "has a header but no rows; add the rows, or leave the file out")))
+            }
+        }
+        issues += Validator.overlapIssues(universe, sheets: Dictionary(decoded.tables.map { ($0.source.fileName, $0.source.sheetName) },
+                                                                      uniquingKeysWith: { a, _ in a }))
+        return ValidatedImport(decoded: decoded, issues: issues, rowCounts: rowCounts, kept: kept)
     }
 }

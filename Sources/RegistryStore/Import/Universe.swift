@@ -3,30 +3,53 @@ import Spreadsheets
 import TeacherGrowth
 
 /// A parsed, cell-valid row.
-struct ParsedRow {
-    let kind: ImportKind
-    let line: Int
-    let values: [DatabaseValue]
+package struct ParsedRow {
+    package let kind: ImportKind
+    package let line: Int
+    package let values: [DatabaseValue]
 
-    subscript(_ name: String) -> DatabaseValue { values[kind.index(of: name)] }
-    func text(_ name: String) -> String? { String.fromDatabaseValue(self[name]) }
+    package subscript(_ name: String) -> DatabaseValue { values[kind.index(of: name)] }
+    package func text(_ name: String) -> String? { String.fromDatabaseValue(self[name]) }
     func int(_ name: String) -> Int? { Int.fromDatabaseValue(self[name]) }
     func date(_ name: String) -> CivilDate? { text(name).flatMap { CivilDate(iso: $0) } }
 }
 
 /// What validation needs to know of the database and of the input read so far: which schools,
 /// staff, certificates and studios exist, and everyone's assignments (for the overlap rule).
-final class Universe {
-    struct SchoolDates { var opened: CivilDate?; var closed: CivilDate? }
-    struct StaffDates { var hired: CivilDate; var left: CivilDate?; var name: String? = nil }
-    struct AssignmentSpan { var from: CivilDate; var to: CivilDate?; var file: String?; var line: Int }
+package final class Universe {
+    package struct SchoolDates {
+        var opened: CivilDate?; var closed: CivilDate?
+        package init(opened: CivilDate?, closed: CivilDate?) { self.opened = opened; self.closed = closed }
+    }
+    package struct StaffDates {
+        var hired: CivilDate; var left: CivilDate?; var name: String? = nil
+        package init(hired: CivilDate, left: CivilDate?, name: String?) { self.hired = hired; self.left = left; self.name = name }
+    }
+    package struct AssignmentSpan {
+        var from: CivilDate; var to: CivilDate?; var file: String?; var line: Int
+        package init(from: CivilDate, to: CivilDate?) { self.from = from; self.to = to; file = nil; line = 0 }
+        init(from: CivilDate, to: CivilDate?, file: String?, line: Int) { self.from = from; self.to = to; self.file = file; self.line = line }
+    }
 
-    var schools: [String: SchoolDates] = [:]
-    var staff: [String: StaffDates] = [:]
-    var certificates: [String: CivilDate] = [:]
-    var studios: Set<String> = []
+    package var schools: [String: SchoolDates] = [:]
+    package var staff: [String: StaffDates] = [:]
+    package var certificates: [String: CivilDate] = [:]
+    package var studios: Set<String> = []
     /// staff_no → from → span; database rows first, input rows replace them by key.
-    var assignments: [String: [CivilDate: AssignmentSpan]] = [:]
+    package var assignments: [String: [CivilDate: AssignmentSpan]] = [:]
+
+    /// An empty universe, for a backend that fills it from its own tables.
+    package init() {}
+
+    /// Which tables validation needs for these kinds (the SQLite loader below reads the same).
+    package static func needs(kinds: Set<String>) -> (schools: Bool, staff: Bool, certificates: Bool, studios: Bool, assignments: Bool) {
+        (!kinds.isDisjoint(with: ["teachers", "assignments", "rotations", "studios"]),
+         !kinds.isDisjoint(with: ["teachers", "assignments", "degrees", "titles", "training", "certificates",
+                                  "designations", "rotations", "studios", "studio_members", "appraisals"]),
+         kinds.contains("registrations"),
+         !kinds.isDisjoint(with: ["studio_members", "studio_budgets"]),
+         !kinds.isDisjoint(with: ["teachers", "assignments"]))
+    }
     private var loadedAssignments = false
     /// Lower-cased staff number → the registry's spelling, built on the first miss.
     private var staffByLowercase: [String: String]?

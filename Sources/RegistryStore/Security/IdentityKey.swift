@@ -76,7 +76,7 @@ public struct IdentityKeyring: Sendable {
 
     // MARK: the key file
 
-    static func read(path: String) throws -> IdentityKeyring? {
+    package static func read(path: String) throws -> IdentityKeyring? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw IdentityKeyError.unreadable(path) }
         var keys: [Key] = []
@@ -93,7 +93,7 @@ public struct IdentityKeyring: Sendable {
         return IdentityKeyring(keys: keys)
     }
 
-    func write(to path: String) throws {
+    package func write(to path: String) throws {
         var text = "# teacher-registry: the key that seals national identity numbers. Keep it secret, keep a copy\n"
         text += "# apart from the database backups: without it the numbers cannot be read. First line = current key.\n"
         for k in keys {

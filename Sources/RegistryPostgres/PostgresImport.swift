@@ -1,0 +1,292 @@
+import Foundation
+import GRDB
+import NIOCore
+import PostgresNIO
+import RegistryStore
+import TeacherGrowth
+
+extension PostgresRegistry {
+    /// Imports files as one transaction (SPEC §5), as `Registry.importFiles` does: the same decoding
+    /// and the same validator, against this database's rows; then every table's rows are sent with
+    /// `COPY` into a staging table and merged on their natural keys in SQL. Any error: nothing written.
+    public func importFiles(_ sources: [ImportSource], options: ImportOptions = .init()) throws -> ImportOutcome {
+        let decoded = Registry.decodeImport(sources, options: options)
+        if decoded.failed { return ImportOutcome(issues: Registry.sorted(decoded.issues), summaries: [], committed: false) }
+        let input = Unchecked(decoded)
+        return try run { registry, c in try await registry.importDecoded(input.value, options: options, on: c) }
+    }
+
+    private func importDecoded(_ decoded: DecodedImport, options: ImportOptions, on c: PostgresConnection) async throws -> ImportOutcome {
+        try await c.query("BEGIN", logger: logger)
+        do {
+            // One import at a time: validation and writes see the same registry.
+            try await c.query("SELECT pg_advisory_xact_lock(7415002)", logger: logger)
+            let universe = try await loadUniverse(c, kinds: decoded.kinds, names: decoded.carriesNames)
+            let validated = Registry.validateImport(decoded, universe: universe, options: options)
+            if validated.failed {
+                try await c.query("ROLLBACK", logger: logger)
+                return ImportOutcome(issues: Registry.sorted(validated.issues), summaries: [], committed: false)
+            }
+            let source = decoded.tables.map(\.source.place).joined(separator: ", ")
+            var batch: Int64 = 0
+            for try await id in try await c.query("""
+                INSERT INTO change_batches (actor, command, source) VALUES (\(options.actor), \(options.command), \(source)) RETURNING id
+                """, logger: logger).decode(Int64.self) { batch = id }
+            var summaries: [FileSummary] = []
+            let keyring = LazyKeyring(registry: self)
+            for (index, table) in decoded.tables.enumerated() {
+                let counts = try await writeTable(index, table: table, validated: validated, batch: batch, keyring: keyring, options: options, on: c)
+                summaries.append(FileSummary(kind: table.source.kind.name, file: table.source.place, rows: validated.rowCounts[index],
+                                             added: counts.added, updated: counts.updated, unchanged: counts.unchanged))
+            }
+            let changed = summaries.contains { $0.added + $0.updated > 0 }
+            if options.dryRun || !changed {
+                try await c.query("ROLLBACK", logger: logger)
+                return ImportOutcome(issues: Registry.sorted(validated.issues), summaries: summaries, committed: !options.dryRun, batchID: nil)
+            }
+            try await c.query("COMMIT", logger: logger)
+            return ImportOutcome(issues: Registry.sorted(validated.issues), summaries: summaries, committed: true, batchID: batch)
+        } catch {
+            _ = try? await c.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    // MARK: What validation needs
+
+    private func loadUniverse(_ c: PostgresConnection, kinds: Set<String>, names: Bool) async throws -> Universe {
+        let u = Universe()
+        let needs = Universe.needs(kinds: kinds)
+        func day(_ n: Int?) -> CivilDate? { n.map { CivilDate(dayNumber: $0) } }
+        if needs.schools {
+            for try await (code, opened, closed) in try await c.query("""
+                SELECT code, opened_on - DATE '1970-01-01', closed_on - DATE '1970-01-01' FROM schools
+                """, logger: logger).decode((String, Int?, Int?).self) {
+                u.schools[code] = .init(opened: day(opened), closed: day(closed))
+            }
+        }
+        if needs.staff {
+            for try await (no, hired, left, name) in try await c.query(PostgresQuery(unsafeSQL: """
+                SELECT staff_no, hired_on - DATE '1970-01-01', left_on - DATE '1970-01-01', \(names ? "name" : "NULL::text") FROM teachers
+                """), logger: logger).decode((String, Int, Int?, String?).self) {
+                u.staff[no] = .init(hired: CivilDate(dayNumber: hired), left: day(left), name: name)
+            }
+        }
+        if needs.certificates {
+            for try await (number, issued) in try await c.query("SELECT number, issued_on - DATE '1970-01-01' FROM certificates",
+                                                                logger: logger).decode((String, Int).self) {
+                u.certificates[number] = CivilDate(dayNumber: issued)
+            }
+        }
+        if needs.studios {
+            for try await code in try await c.query("SELECT code FROM studios", logger: logger).decode(String.self) { u.studios.insert(code) }
+        }
+        if needs.assignments {
+            for try await (no, from, to) in try await c.query("""
+                SELECT staff_no, from_date - DATE '1970-01-01', to_date - DATE '1970-01-01' FROM assignments
+                """, logger: logger).decode((String, Int, Int?).self) {
+                let f = CivilDate(dayNumber: from)
+                u.assignments[no, default: [:]][f] = .init(from: f, to: day(to))
+            }
+        }
+        return u
+    }
+
+    // MARK: Writing one table
+
+    private func writeTable(_ index: Int, table: DecodedTable, validated: ValidatedImport, batch: Int64, keyring: LazyKeyring,
+                            options: ImportOptions, on c: PostgresConnection) async throws -> (added: Int, updated: Int, unchanged: Int) {
+        let kind = table.source.kind
+        let stage = "stage_\(index)"
+        let columns = kind.storedColumns
+        let definitions = ["line integer NOT NULL"] + columns.map { "\($0.db) \(PostgresMerge.type(of: $0.kind))" }
+        try await c.query(PostgresQuery(unsafeSQL: "CREATE TEMP TABLE \(stage) (\(definitions.joined(separator: ", "))) ON COMMIT DROP"), logger: logger)
+
+        // The rows, encoded as COPY text by a thread of their own (the table may be read again from
+        // its file), at most a few chunks ahead of what the server has taken.
+        let sealAt = kind.name == "teachers" ? columns.firstIndex { $0.db == "national_id" } : nil
+        let channel = ChunkChannel(capacity: 4)
+        let work = Unchecked((validated, kind))
+        let fileName = table.source.fileName
+        let total = validated.rowCounts[index]
+        let progress = options.progress
+        let producer = Thread {
+            let (validated, kind) = work.value
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1 << 20)
+            var done = 0
+            do {
+                try validated.forEachRow(index) { row in
+                    var values = kind.storedValues(row.values)
+                    if let i = sealAt, case .string(let number) = values[i].storage {
+                        values[i] = try keyring.get().seal(number).databaseValue
+                    }
+                    CopyText.append(row.line, values, to: &buffer)
+                    if buffer.count >= 1 << 20 {
+                        guard channel.put(buffer) else { throw CancellationError() }
+                        buffer.removeAll(keepingCapacity: true)
+                    }
+                    done += 1
+                    if done % 50_000 == 0 { progress?(.init(phase: .writing, file: fileName, bytesDone: done, bytesTotal: total)) }
+                }
+                if !buffer.isEmpty { _ = channel.put(buffer) }
+                channel.finish(nil)
+            } catch {
+                channel.finish(error)
+            }
+        }
+        producer.stackSize = 8 << 20
+        producer.start()
+        do {
+            try await c.copyFrom(table: stage, columns: ["line"] + columns.map(\.db), logger: logger) { writer in
+                while let chunk = try channel.take() {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+            }
+        } catch {
+            channel.cancel()
+            if let e = channel.failure { throw e }
+            throw RegistryError.invalid(.init("\(table.source.place)：写入 PostgreSQL 时出错（\(PostgresRegistryError.reason(error))）；数据未改变",
+                                              "\(table.source.place): PostgreSQL refused the rows (\(PostgresRegistryError.reason(error))); nothing was changed"))
+        }
+        if let e = channel.failure { throw e }
+        try await c.query(PostgresQuery(unsafeSQL: "ANALYZE \(stage)"), logger: logger)
+
+        let targets = PostgresMerge.targets(for: kind)
+        for (n, target) in targets.enumerated() {
+            for statement in target.statements(stage: stage, suffix: "\(index)_\(n)") {
+                try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            var binds = PostgresBindings()
+            binds.append(batch)
+            binds.append(fileName)
+            try await c.query(PostgresQuery(unsafeSQL: target.logSQL(suffix: "\(index)_\(n)"), binds: binds), logger: logger)
+        }
+        // A line's outcome: added when its main record is new; updated when any of its records changed.
+        let parts = targets.enumerated().map { n, t in
+            "SELECT line, \(t.main) AS main, outcome FROM o_\(index)_\(n)"
+        }.joined(separator: " UNION ALL ")
+        var result = (added: 0, updated: 0, unchanged: 0)
+        for try await (a, u, n) in try await c.query(PostgresQuery(unsafeSQL: """
+            SELECT count(*) FILTER (WHERE added), count(*) FILTER (WHERE NOT added AND changed), count(*) FILTER (WHERE NOT added AND NOT changed)
+            FROM (SELECT line, bool_or(main AND outcome = 'a') AS added, bool_or(outcome <> 'n') AS changed FROM (\(parts)) u GROUP BY line) z
+            """), logger: logger).decode((Int, Int, Int).self) {
+            result = (a, u, n)
+        }
+        return result
+    }
+}
+
+/// The identity keyring, read or made on the first national identity number.
+final class LazyKeyring: @unchecked Sendable {
+    private let registry: PostgresRegistry
+    private var ring: IdentityKeyring?
+    private let lock = NSLock()
+    init(registry: PostgresRegistry) { self.registry = registry }
+
+    func get() throws -> IdentityKeyring {
+        lock.lock()
+        defer { lock.unlock() }
+        if let ring { return ring }
+        let r = try registry.identityKeyring(create: true)
+        ring = r
+        return r
+    }
+}
+
+extension PostgresRegistry {
+    /// The keyring in the key file; made (0600, in a 0700 folder) when asked and missing.
+    func identityKeyring(create: Bool) throws -> IdentityKeyring {
+        if let k = try IdentityKeyring.read(path: keyFile) { return k }
+        guard create else { throw IdentityKeyError.missing(keyFile) }
+        let folder = (keyFile as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
+        let k = IdentityKeyring.ephemeral()
+        try k.write(to: keyFile)
+        return k
+    }
+}
+
+/// A value handed across threads by code that makes sure only one side uses it at a time.
+struct Unchecked<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// COPY chunks from a producer thread to the task sending them, with back-pressure.
+final class ChunkChannel: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var chunks: [[UInt8]] = []
+    private var finished = false
+    private var cancelled = false
+    private(set) var failure: Error?
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Blocks while the channel is full; false when the consumer gave up.
+    func put(_ chunk: [UInt8]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while chunks.count >= capacity && !cancelled { condition.wait() }
+        if cancelled { return false }
+        chunks.append(chunk)
+        condition.broadcast()
+        return true
+    }
+
+    func finish(_ error: Error?) {
+        condition.lock()
+        finished = true
+        failure = error
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next chunk; nil at the end; throws the producer's error.
+    func take() throws -> [UInt8]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while chunks.isEmpty && !finished { condition.wait() }
+        if let failure { throw failure }
+        if chunks.isEmpty { return nil }
+        let c = chunks.removeFirst()
+        condition.broadcast()
+        return c
+    }
+}
+
+/// PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes.
+enum CopyText {
+    static func append(_ line: Int, _ values: [DatabaseValue], to out: inout [UInt8]) {
+        out.append(contentsOf: String(line).utf8)
+        for v in values {
+            out.append(0x09)
+            switch v.storage {
+            case .null: out.append(contentsOf: [0x5C, 0x4E])
+            case .int64(let i): out.append(contentsOf: String(i).utf8)
+            case .double(let d): out.append(contentsOf: String(d).utf8)
+            case .string(let s):
+                for b in s.utf8 {
+                    switch b {
+                    case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                    case 0x09: out.append(contentsOf: [0x5C, 0x74])
+                    case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+                    case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+                    default: out.append(b)
+                    }
+                }
+            case .blob(let data):
+                for b in data.base64EncodedString().utf8 { out.append(b) }
+            }
+        }
+        out.append(0x0A)
+    }
+}

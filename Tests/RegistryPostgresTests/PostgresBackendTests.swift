@@ -1,0 +1,273 @@
+import Foundation
+import GRDB
+import Logging
+import PostgresNIO
+import Testing
+@testable import RegistryPostgres
+
+/// The server these tests create their databases on: `TEACHER_REGISTRY_TEST_POSTGRES`, e.g.
+/// postgres://postgres@127.0.0.1:55432/postgres (`.ci/run` starts a throwaway cluster and sets it).
+/// Without it the suite is skipped; CI always sets it.
+enum TestServer {
+    static let url = ProcessInfo.processInfo.environment["TEACHER_REGISTRY_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    static var available: Bool { url != nil }
+
+    /// A new, empty database on the test server; its URL.
+    static func makeDatabase() throws -> String {
+        let server = try #require(url)
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try admin("CREATE DATABASE \(name)")
+        var parts = try #require(URLComponents(string: server))
+        parts.path = "/\(name)"
+        return try #require(parts.string)
+    }
+
+    static func admin(_ sql: String) throws {
+        let registry = try PostgresRegistry(url: try #require(url))
+        try Blocking.wait {
+            let c = try await PostgresConnection.connect(configuration: registry.configuration, id: 9, logger: registry.logger)
+            defer { Task { try? await c.close() } }
+            try await c.query(PostgresQuery(unsafeSQL: sql), logger: registry.logger)
+        }
+    }
+
+    /// Runs one statement on a registry database and returns the first column of every row as text.
+    static func column(_ db: String, _ sql: String) throws -> [String?] {
+        let registry = try PostgresRegistry(url: db)
+        return try Blocking.wait {
+            let c = try await PostgresConnection.connect(configuration: registry.configuration, id: 9, logger: registry.logger)
+            var out: [String?] = []
+            do {
+                for try await v in try await c.query(PostgresQuery(unsafeSQL: sql), logger: registry.logger).decode(String?.self) { out.append(v) }
+            } catch {
+                try? await c.close()
+                throw error
+            }
+            try? await c.close()
+            return out
+        }
+    }
+}
+
+/// Runs the built `teacher-registry` binary, as a user would.
+enum Binary {
+    static var url: URL? {
+        let candidates = [Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL,
+                          URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
+        return candidates.map { $0.appendingPathComponent("teacher-registry") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    static func run(_ args: [String], key: URL? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = try #require(url, "teacher-registry binary not found next to the tests")
+        p.arguments = args + (key.map { ["--key-file", $0.path] } ?? [])
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "TEACHER_REGISTRY_DB")
+        env.removeValue(forKey: "TEACHER_REGISTRY_KEY_FILE")
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Runs a command that must succeed and returns its standard output.
+    @discardableResult
+    static func ok(_ args: [String], key: URL? = nil) throws -> String {
+        let r = try run(args, key: key)
+        #expect(r.status == 0, "teacher-registry \(args.joined(separator: " ")) failed: \(r.stderr)")
+        return r.stdout
+    }
+}
+
+func temporaryDirectory() throws -> URL {
+    let u = FileManager.default.temporaryDirectory.appendingPathComponent("trpg-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+    return u
+}
+
+var countyFixture: String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("RegistryStoreTests/Fixtures/county").path
+}
+
+/// One set of files in both backends.
+struct BothBackends {
+    let dir: URL
+    let sqlite: String
+    let postgres: String
+    let key: URL
+
+    init() throws {
+        dir = try temporaryDirectory()
+        sqlite = dir.appendingPathComponent("r.sqlite").path
+        postgres = try TestServer.makeDatabase()
+        key = dir.appendingPathComponent("pg.key")
+    }
+
+    /// Runs the command on both; the outputs (written with --output) must be byte for byte equal.
+    func same(_ args: [String], extension ext: String = "json", sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let a = dir.appendingPathComponent("a.\(ext)"), b = dir.appendingPathComponent("b.\(ext)")
+        try Binary.ok(args + ["--db", sqlite, "--output", a.path])
+        try Binary.ok(args + ["--db", postgres, "--output", b.path], key: key)
+        let x = try Data(contentsOf: a), y = try Data(contentsOf: b)
+        #expect(x.count > 200, "\(args) wrote almost nothing", sourceLocation: sourceLocation)
+        #expect(x == y, "\(args.joined(separator: " ")) differs between SQLite and PostgreSQL", sourceLocation: sourceLocation)
+    }
+
+    /// Imports on both; the summaries (files, rows, added, updated, unchanged) must be equal.
+    @discardableResult
+    func importBoth(_ args: [String]) throws -> String {
+        let a = try Binary.run(args + ["--db", sqlite])
+        let b = try Binary.run(args + ["--db", postgres], key: key)
+        #expect(a.status == b.status, "exit \(a.status) vs \(b.status): \(a.stderr) | \(b.stderr)")
+        #expect(a.stderr == b.stderr)
+        let table = { (s: String) in s.split(separator: "\n").filter { !$0.hasPrefix("已导入") && !$0.hasPrefix("Imported") } }
+        #expect(table(a.stdout) == table(b.stdout), "\(a.stdout)\n—\n\(b.stdout)")
+        return b.stdout
+    }
+
+    /// The change log as (action, entity, key, staff, file, line), in order, on each backend.
+    func changeLog() throws -> (sqlite: [String], postgres: [String]) {
+        let q = "SELECT action || ' ' || entity || ' ' || entity_key || ' ' || COALESCE(staff_no, '-') || ' ' || COALESCE(file, '-') || ':' || COALESCE(line, 0) FROM change_log ORDER BY batch_id, entity, line, entity_key"
+        let s = try DatabaseQueue(path: sqlite).read { db in try String.fetchAll(db, sql: q) }
+        let p = try TestServer.column(postgres, q).map { $0 ?? "" }
+        return (s, p)
+    }
+}
+
+@Suite("PostgreSQL backend", .enabled(if: TestServer.available, "set TEACHER_REGISTRY_TEST_POSTGRES to a server URL"), .serialized)
+struct PostgresBackendTests {
+    /// The demo county (another seed) and the hand-made county fixture, imported into both: every
+    /// report year, the final review, compliance and rotation are the same bytes.
+    @Test(arguments: ["demo", "fixture"])
+    func sameFiguresOnBothBackends(_ data: String) throws {
+        let both = try BothBackends()
+        var files = countyFixture
+        if data == "demo" {
+            files = both.dir.appendingPathComponent("csv").path
+            try Binary.ok(["demo", "--scale", "0.08", "--seed", "77", "--csv-dir", files])
+        }
+        try both.importBoth(["import-dir", files])
+        for year in 2020...2026 { try both.same(["report", "--year", "\(year)", "--format", "json"]) }
+        try both.same(["report", "--year", "2024", "--as-of", "2024-06-30", "--format", "csv"], extension: "csv")
+        try both.same(["report", "--period", "2021-2025", "--format", "json"])
+        for day in ["2023-09-01", "2025-12-31", "2026-11-30"] { try both.same(["compliance", "--as-of", day, "--format", "json"]) }
+        try both.same(["compliance", "--as-of", "2025-06-30", "--due-within", "90", "--format", "csv"], extension: "csv")
+        for year in [2022, 2024, 2025] { try both.same(["rotation", "--year", "\(year)", "--format", "json"]) }
+        if data == "demo" {
+            let school = try #require(String(contentsOfFile: files + "/schools.csv", encoding: .utf8).split(separator: "\n").dropFirst(3).first?
+                .split(separator: ",").first.map(String.init))
+            try both.same(["compliance", "--school", school, "--as-of", "2025-12-31", "--format", "json"])
+            try both.same(["rotation", "--school", school, "--year", "2025", "--format", "json"])
+        }
+    }
+
+    /// Re-imports, changed rows, a key repeated within one file and new rows: the same added /
+    /// updated / unchanged counts and the same change-log entries as SQLite's row-by-row writer.
+    @Test func importOutcomesAndHistoryMatchSQLite() throws {
+        let both = try BothBackends()
+        let files = both.dir.appendingPathComponent("csv").path
+        try Binary.ok(["demo", "--scale", "0.03", "--seed", "5", "--csv-dir", files])
+        try both.importBoth(["import-dir", files])
+        let again = try both.importBoth(["import-dir", files])
+        #expect(again.contains("没有任何更改"))
+
+        // Training: three rows changed, one key three times (changed, changed back), a reviewed-looking
+        // status change, a new row; teachers: one moved school, one new title.
+        let training = try String(contentsOfFile: files + "/training.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = training[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let hours = try #require(header.firstIndex(of: "hours")), title = try #require(header.firstIndex(of: "title"))
+        func cells(_ i: Int) -> [String] { training[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        var rows = [training[0]]
+        for i in 1...3 { var c = cells(i); c[hours] = "\((Double(c[hours]) ?? 1) + 1)"; rows.append(c.joined(separator: ",")) }
+        var d = cells(10)
+        rows.append(d.joined(separator: ","))
+        d[hours] = "99"; rows.append(d.joined(separator: ","))
+        rows.append(cells(10).joined(separator: ","))
+        var n = cells(12); n[title] = "新增：乡村教师信息技术能力提升"; rows.append(n.joined(separator: ","))
+        let changed = both.dir.appendingPathComponent("training-changed.csv")
+        try (rows.joined(separator: "\n") + "\n").write(to: changed, atomically: true, encoding: .utf8)
+        let out = try both.importBoth(["import", "training", changed.path])
+        #expect(out.contains("导入批次"))
+
+        let teachers = try String(contentsOfFile: files + "/teachers.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let th = teachers[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let since = try #require(th.firstIndex(of: "school_since")), titleColumn = try #require(th.firstIndex(of: "title"))
+        var t1 = teachers[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        t1[since] = "2026-09-01"
+        var t2 = teachers[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        t2[titleColumn] = t2[titleColumn] == "senior" ? "first" : "senior"
+        let moved = both.dir.appendingPathComponent("teachers-changed.csv")
+        try ([teachers[0], t1.joined(separator: ","), t2.joined(separator: ",")].joined(separator: "\n") + "\n").write(to: moved, atomically: true, encoding: .utf8)
+        try both.importBoth(["import", "teachers", moved.path])
+
+        let log = try both.changeLog()
+        #expect(log.sqlite.count > 1000)
+        #expect(log.sqlite == log.postgres)
+        try both.same(["report", "--year", "2026", "--format", "json"])
+        try both.same(["compliance", "--as-of", "2026-11-30", "--format", "json"])
+    }
+
+    /// A file with errors: the same sentences on both backends, nothing written, no batch.
+    @Test func invalidFilesChangeNothing() throws {
+        let both = try BothBackends()
+        try both.importBoth(["import-dir", countyFixture])
+        let before = try TestServer.column(both.postgres, "SELECT count(*)::text || '/' || (SELECT count(*) FROM change_batches)::text || '/' || (SELECT count(*) FROM change_log)::text FROM training")
+        let bad = both.dir.appendingPathComponent("bad.csv")
+        let staff = try #require(String(contentsOfFile: countyFixture + "/teachers.csv", encoding: .utf8).split(separator: "\n")[1].split(separator: ",").first)
+        try """
+        staff_no,title,level,start_date,end_date,hours
+        \(staff),好的一行,县级,2026-03-01,2026-03-02,8
+        \(staff),结束早于开始,县级,2026-03-05,2026-03-02,8
+        NOBODY,没有这个人,县级,2026-03-01,2026-03-02,8
+        \(staff),学时不对,县级,2026-03-01,2026-03-02,八
+
+        """.write(to: bad, atomically: true, encoding: .utf8)
+        let a = try Binary.run(["import", "training", bad.path, "--db", both.sqlite])
+        let b = try Binary.run(["import", "training", bad.path, "--db", both.postgres], key: both.key)
+        #expect(a.status == 1 && b.status == 1)
+        #expect(a.stderr == b.stderr)
+        #expect(b.stderr.contains("bad.csv:3") && b.stderr.contains("NOBODY") && b.stderr.contains("未导入任何数据"))
+        let after = try TestServer.column(both.postgres, "SELECT count(*)::text || '/' || (SELECT count(*) FROM change_batches)::text || '/' || (SELECT count(*) FROM change_log)::text FROM training")
+        #expect(before == after)
+    }
+
+    /// The history is append-only in the database itself; the schema's migrations are recorded
+    /// and applied once.
+    @Test func historyIsAppendOnlyAndMigrationsAreRecorded() throws {
+        let both = try BothBackends()
+        try both.importBoth(["import-dir", countyFixture])
+        for sql in ["UPDATE change_log SET line = 0", "DELETE FROM change_log", "TRUNCATE change_log CASCADE", "DELETE FROM change_batches"] {
+            #expect(throws: (any Error).self, "\(sql) must be refused") { _ = try TestServer.column(both.postgres, sql) }
+        }
+        #expect(try TestServer.column(both.postgres, "SELECT count(*)::text FROM change_log").first! != "0")
+        #expect(try TestServer.column(both.postgres, "SELECT string_agg(version::text || ':' || name, ',') FROM registry_migrations") == ["1:v1-facts-and-change-log"])
+        #expect(try PostgresRegistry(url: both.postgres).schemaVersion() == PostgresSchema.version)
+        // National identity numbers are sealed on this backend too.
+        let ids = try TestServer.column(both.postgres, "SELECT national_id FROM teachers WHERE national_id IS NOT NULL")
+        #expect(!ids.isEmpty && ids.allSatisfy { $0!.hasPrefix("v1:") })
+    }
+
+    /// What is not built on PostgreSQL yet says so, instead of making a SQLite file named postgres:.
+    @Test func commandsNotYetOnPostgresSaySo() throws {
+        let db = try TestServer.makeDatabase()
+        let r = try Binary.run(["user", "list", "--db", db])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("暂不支持 PostgreSQL"))
+        #expect(!FileManager.default.fileExists(atPath: "postgres:"))
+        let unreachable = try Binary.run(["report", "--year", "2025", "--db", "postgres://nobody@127.0.0.1:1/none"])
+        #expect(unreachable.status == 1)
+        #expect(unreachable.stderr.contains("无法连接 PostgreSQL 数据库"))
+        let demo = try Binary.run(["demo", "--scale", "0.01", "--db", db])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let again = try Binary.run(["demo", "--scale", "0.01", "--db", db])
+        #expect(again.status == 1 && again.stderr.contains("已有数据"))
+    }
+}
