@@ -33,10 +33,47 @@ public enum DemoKind: String, CaseIterable, Sendable {
 
 /// Builds the synthetic demo county: deterministic per seed, Youyang's size at scale 1, every fact
 /// from `first_year` to `last_year`. Everything is invented; staff numbers start with "D".
+/// The identifiers of one demo county among several (`demo --counties N`): the first county keeps
+/// the one-county demo's codes; each other has its own staff, school, studio, certificate and
+/// training-reference prefixes and its own area code in identity numbers.
+public struct DemoNamespace: Sendable {
+    public let county: String
+    let staff: String
+    let school: String
+    let studio: String
+    let ref: String
+    let area: String
+
+    public static let first = DemoNamespace(index: 0)
+
+    /// Chongqing districts and counties for the demo's county names, with their area codes.
+    static let counties: [(name: String, area: String)] = [
+        ("酉阳县", "500242"), ("秀山县", "500241"), ("黔江区", "500114"), ("彭水县", "500243"), ("石柱县", "500240"),
+        ("武隆区", "500156"), ("丰都县", "500230"), ("城口县", "500229"), ("巫溪县", "500238"), ("云阳县", "500235"),
+    ]
+
+    public init(index i: Int) {
+        let c = DemoNamespace.counties[i % DemoNamespace.counties.count]
+        county = i < DemoNamespace.counties.count ? c.name : "\(c.name)\(i / DemoNamespace.counties.count + 1)"
+        area = c.area
+        if i == 0 {
+            staff = "D"; school = "5002"; studio = "GZS"; ref = "DEMO-"
+        } else {
+            let letter = String(UnicodeScalar(UInt8(65 + i % 26)))
+            staff = "D\(letter)\(i >= 26 ? String(i / 26) : "")"
+            school = "50\(10 + i)"
+            studio = "GZS\(i + 1)-"
+            ref = "DEMO\(i + 1)-"
+        }
+    }
+}
+
 public struct DemoCountyGenerator {
     public let parameters: DemoParameters
     public let scale: Double
     public let seed: UInt64
+    /// Which county of several this is (identifiers and identity-number area code).
+    public var namespace = DemoNamespace.first
 
     public init(parameters: DemoParameters = .bundled, scale: Double = 1, seed: UInt64 = 2025) {
         self.parameters = parameters
@@ -73,6 +110,7 @@ public struct DemoCountyGenerator {
         let rural = schools.filter { $0.area == .rural && [.primary, .junior, .nine_year].contains($0.type) }.map(\.code)
         let byType = Dictionary(grouping: schools, by: \.type)
         var people = People(parameters: parameters, scale: scale)
+        people.namespace = namespace
         var hosts: [(staffNo: String, school: String, stage: Stage, subject: String)] = []
         var done = 0
         var reservoir = SplitMix64(seed: seed ^ 0xA5A5)
@@ -111,7 +149,7 @@ public struct DemoCountyGenerator {
             for t in types {
                 guard out.count < schoolCount else { break }
                 index += 1
-                let code = "5002\(String(format6(index)))"
+                let code = "\(namespace.school)\(String(format6(index)))"
                 var name: String, area: Area, township: String
                 if let n = named.first(where: { $0.type == t.rawValue }), let i = named.firstIndex(where: { $0.name == n.name }) {
                     named.remove(at: i)
@@ -199,7 +237,7 @@ public struct DemoCountyGenerator {
                     n += 1
                     made += 1
                     let host = hosts[(n * 37) % hosts.count]
-                    let code = "GZS\(format6(n))"
+                    let code = "\(namespace.studio)\(format6(n))"
                     let level: Level = kind == .master_teacher ? rng.weighted([(.county, 0.75), (.municipal, 0.2), (.school, 0.05)]) : .county
                     let stage: Stage = kind == .class_head ? rng.weighted([(.primary, 0.42), (.junior, 0.42), (.senior, 0.16)]) : host.stage
                     let founded = i == 0 ? date(year - rng.int(0...2), rng.int(3...9), rng.int(1...28)) : date(year, rng.int(1...12), rng.int(1...28))

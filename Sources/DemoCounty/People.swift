@@ -4,6 +4,7 @@ import TeacherGrowth
 struct People {
     let p: DemoParameters
     let scale: Double
+    var namespace = DemoNamespace.first
     let years: [Int]
     var serial = 0
     var certificateSerial = 0
@@ -52,7 +53,7 @@ struct People {
     func nationalID(_ birth: CivilDate, _ serial: Int) -> String {
         let b = birth.description.replacingOccurrences(of: "-", with: "")
         let seq = String(100 + serial % 900)
-        let body = "500242" + b + seq
+        let body = namespace.area + b + seq
         let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
         let sum = zip(body, w).reduce(0) { $0 + $1.0.wholeNumberValue! * $1.1 }
         return body + String(Array("10X98765432")[sum % 11])
@@ -85,7 +86,7 @@ struct People {
                          ruralSchools: [String], sameType: [DemoCountyGenerator.SchoolPlan],
                          host: ((staffNo: String, school: String, stage: Stage, subject: String)) -> Void) {
         serial += 1
-        let staffNo = "D" + String(format7(serial))
+        let staffNo = namespace.staff + String(format7(serial))
         let first = p.first_year, last = p.last_year
         let yearly = p.yearly
         let peopleInYear = Double(p.staff) * scale
@@ -272,7 +273,7 @@ struct People {
     mutating func certificate(_ staffNo: String, kind: CertificateKind, issued: CivilDate, subject: String, revoked: CivilDate? = nil,
                               rng: inout SplitMix64, sink: inout some DemoSink) {
         certificateSerial += 1
-        let number = "\(issued.year)5002\(format7(certificateSerial))"
+        let number = "\(issued.year)\(namespace.school)\(format7(certificateSerial))"
         sink.row(.certificates, [staffNo, kind.rawValue, subject, number, issued.description, "重庆市酉阳县教育委员会", revoked?.description ?? ""])
         var due = issued.adding(years: 5)
         while due.year <= p.last_year {
@@ -293,7 +294,7 @@ struct People {
         let provider = level == .school ? "本校" : level == .county ? "酉阳县教师进修学校" : rng.pick(["西南大学", "重庆师范大学", "长江师范学院", "北京师范大学"])
         sink.row(.training, [staffNo, "\(start.year)年\(title)", level.rawValue, mode.rawValue, kind.rawValue, provider,
                              start.description, max(end, start).description, "\(hours)", Decimals.format(hours, places: 1, trimZeroFraction: true),
-                             status, "DEMO-\(format7(trainingSerial))"])
+                             status, "\(namespace.ref)\(format7(trainingSerial))"])
     }
 
     func appraisals(_ staffNo: String, _ hired: CivilDate, _ left: CivilDate?, _ rng: inout SplitMix64, _ sink: inout some DemoSink) {

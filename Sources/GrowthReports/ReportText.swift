@@ -101,7 +101,12 @@ public enum ReportText {
     public static func status(_ p: Projection, _ language: Language) -> String { status(p.status, language) }
 
     public static func title(_ report: GrowthReport, _ language: Language) -> String {
-        language == .zh ? "\(report.plan.name.zh) · 教师成长目标年度报告 \(report.year)"
+        if case .municipal = report.scope, report.plan.targets.isEmpty {
+            // No municipal plan: the counties' figures, not any county plan's targets.
+            return language == .zh ? "市级汇总 · 教师成长年度报告 \(report.year)（未载入市级规划，只列实际数）"
+                : "Municipal roll-up · teacher-growth report \(report.year) (no municipal plan loaded: figures only)"
+        }
+        return language == .zh ? "\(report.plan.name.zh) · 教师成长目标年度报告 \(report.year)"
             : "Teacher-growth targets report \(report.year) · \(report.plan.name.en)"
     }
 
@@ -109,11 +114,11 @@ public enum ReportText {
         let c = report.current.cycle
         let outside = !report.plan.years.contains(report.year)
         if language == .zh {
-            return "\(report.plan.county.zh) · 截至 \(report.asOf)" + (report.inProgress ? "（本年度进行中）" : "") + " · 培训周期 \(c.start)–\(c.end)"
+            return "\(report.scope.label(.zh) ?? report.plan.county.zh) · 截至 \(report.asOf)" + (report.inProgress ? "（本年度进行中）" : "") + " · 培训周期 \(c.start)–\(c.end)"
                 + (outside ? " · 规划期外，不设目标" : "") + (report.plan.isDraft && !outside ? " · 目标依据规划草案" : "")
                 + (report.isDemoData ? " · 演示数据（虚构）" : "")
         }
-        return "\(report.plan.county.en) · as of \(report.asOf)" + (report.inProgress ? " (year in progress)" : "") + " · training cycle \(c.start)–\(c.end)"
+        return "\(report.scope.label(.en) ?? report.plan.county.en) · as of \(report.asOf)" + (report.inProgress ? " (year in progress)" : "") + " · training cycle \(c.start)–\(c.end)"
             + (outside ? " · outside the plan period: no targets" : "") + (report.plan.isDraft && !outside ? " · targets from a draft plan" : "")
             + (report.isDemoData ? " · synthetic demo data" : "")
     }

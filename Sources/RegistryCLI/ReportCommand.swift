@@ -55,8 +55,13 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "text、markdown、csv、json、html 或 xlsx（Excel）") var format: ReportFormat = .text
     @OptionGroup var language: LanguageOption
     @Option(help: "写入此文件，而不是标准输出 Write to this file instead of standard output.") var output: String?
+    @OptionGroup var scope: CountyScopeOptions
+    @Flag(help: "市级汇总：各区县每项指标的分子、分母相加；目标取 --plan 给出的市级规划，未给出则只列实际数 The municipal roll-up.")
+    var municipal = false
 
     func validate() throws {
+        if municipal && scope.county != nil { throw CLI.invalid("--municipal 与 --county 不能同用", "--municipal goes without --county.") }
+        if municipal && period != nil { throw CLI.invalid("市级汇总暂只有年度报告；--municipal 请与 --year 同用", "The municipal roll-up is a yearly report: use --municipal with --year.") }
         if let period {
             guard ReportDates.period(period) != nil else {
                 throw CLI.invalid("--period 应写成起止年份，如 2021-2025", "--period must be a range of years such as 2021-2025.")
@@ -79,6 +84,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
+        if municipal || scope.county != nil { return try runScoped() }
         let l = language.language
         // PostgreSQL: the same use cases over the facts read from the server (bundled plans).
         var postgres: PostgresSnapshot?
@@ -128,6 +134,90 @@ struct ReportCommand: ParsableCommand {
         } else {
             try Output.write(ReportRendering.render(report, format: format, language: l), to: output)
         }
+    }
+}
+
+extension ReportCommand {
+    /// One county's report or review, or the municipal roll-up, on either backend.
+    func runScoped() throws {
+        let l = language.language
+        let day = asOf.flatMap { try? DateInput.parse($0).get() }
+        let county = scope.county
+        let municipal = self.municipal
+        let year = self.year
+        let period = self.period.flatMap(ReportDates.period)
+        enum Made: Sendable { case report(GrowthReport), review(PlanReview) }
+        let planOptions = self.planOptions
+        let made: Made = try RegistryFacts.with(database, FactQuery()) { source, catalog, isDemo in
+            if let county { try CountyScopeOptions.check(county, in: source) }
+            if let range = period, let county {
+                guard let plan = catalog.plans.first(where: { $0.firstYear == range.lowerBound && $0.lastYear == range.upperBound }) else {
+                    throw UserError("没有规划期为 \(range.lowerBound)-\(range.upperBound) 的规划", "No plan has the period \(range.lowerBound)-\(range.upperBound).")
+                }
+                var r = try GrowthReporting.review(source: try CountyFacts(source, county: county), plan: plan, today: Today.date)
+                r.isDemoData = isDemo
+                return .review(r)
+            }
+            var r: GrowthReport
+            if municipal {
+                // Targets only from a plan named with --plan (a municipal plan); else figures only.
+                let municipalPlan = planOptions.plan == nil ? nil : catalog
+                r = try GrowthReporting.rollup(source: source, catalog: municipalPlan, year: year!, asOf: day, today: Today.date).report
+            } else {
+                r = try GrowthReporting.report(source: source, county: county!, catalog: catalog, year: year!, asOf: day, today: Today.date)
+            }
+            r.isDemoData = isDemo
+            return .report(r)
+        } catalog: { try planOptions.catalog(from: $0) }
+        switch made {
+        case .review(let review):
+            switch format {
+            case .text: try Output.write(ReviewRendering.text(review, language: l), to: output)
+            case .markdown: try Output.write(ReviewRendering.markdown(review, language: l), to: output)
+            case .csv: try Output.write(ReviewRendering.csv(review, language: l), to: output)
+            case .json: try Output.write(ReviewRendering.json(review, language: l), to: output)
+            case .html: try Output.write(ReviewRendering.html(review, language: l), to: output)
+            case .xlsx: try Output.write(try ReviewRendering.workbook(review, language: l), to: output)
+            }
+        case .report(let report):
+            if format == .xlsx {
+                try Output.write(try XLSXReport.render(report, language: l), to: output)
+            } else {
+                try Output.write(ReportRendering.render(report, format: format, language: l), to: output)
+            }
+        }
+    }
+}
+
+/// `--county`: one county of a registry that holds several.
+struct CountyScopeOptions: ParsableArguments {
+    @Option(help: "只看这个区县（学校表的“区县”列）Only this county of a registry that holds several.") var county: String?
+
+    /// A user error when the registry has no such county.
+    static func check(_ county: String, in source: some FactSource) throws {
+        let all = try counties(in: source)
+        guard all.contains(county) else {
+            throw UserError(all.isEmpty ? "这个登记库的学校没有填写区县，不能按区县查看；请在学校表中填写“区县”列"
+                                        : "没有区县“\(county)”；已有：\(all.joined(separator: "、"))",
+                            all.isEmpty ? "The registry's schools name no county; fill in the county column of schools.csv."
+                                        : "There is no county \"\(county)\"; the counties are: \(all.joined(separator: ", ")).")
+        }
+    }
+}
+
+/// The facts of a registry on either backend, read consistently, with its plans.
+enum RegistryFacts {
+    static func with<T: Sendable>(_ database: DatabaseOptions, _ query: FactQuery,
+                                  _ body: @escaping @Sendable (any FactSource, PlanCatalog, Bool) throws -> T,
+                                  catalog pick: (PlanCatalog) throws -> PlanCatalog) throws -> T {
+        if database.isPostgres {
+            let snapshot = try database.openPostgres().facts(query)
+            return try body(snapshot, try pick(.bundled), snapshot.demoDescription != nil)
+        }
+        let registry = try database.open()
+        let catalog = try pick(try registry.planCatalog())
+        let isDemo = try registry.demoDescription() != nil
+        return try registry.snapshot { reader in try body(reader, catalog, isDemo) }
     }
 }
 

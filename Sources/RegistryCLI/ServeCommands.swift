@@ -72,18 +72,20 @@ struct TokenCommand: ParsableCommand {
         @Option(help: "Who or what uses it (shown in token list); unique among active tokens.") var name: String
         @Option(name: .customLong("expires-in-days"), help: "令牌在此天数后失效（默认不失效，直到撤销）The token stops working after this many days.")
         var expiresInDays: Int?
+        @Option(help: "多区县登记库中，县教委或人事令牌只能查看的区县 The one county a county or HR token sees.") var county: String?
 
         func validate() throws {
-            guard AccessToken.Role(rawValue: role) != nil else { throw CLI.invalid("--role 只能是 county（县教委）、principal（校长）或 hr（人事/师训）", "--role must be county, principal or hr.") }
+            guard CountyRoles.role(role) != nil else { throw CLI.invalid("--role 只能是 county（县教委）、municipal（市教委，全部区县）、principal（校长）或 hr（人事/师训）", "--role must be county, municipal, principal or hr.") }
+            try CountyRoles.check(role: role, county: county)
         }
 
         func run() throws {
             let registry = try database.open()
             do {
-                let (token, secret) = try registry.createToken(role: AccessToken.Role(rawValue: role)!, school: school, name: name, actor: Actor.current,
-                                                               expiresInDays: expiresInDays)
+                let (token, secret) = try registry.createToken(role: CountyRoles.role(role)!, school: school, name: name, actor: Actor.current,
+                                                               expiresInDays: expiresInDays, county: county)
                 print(secret)
-                Console.error(CLI.say("已创建令牌 \(token.id)（\(token.role.rawValue)\(token.schoolCode.map { "，学校 \($0)" } ?? "")）。令牌只显示这一次，请妥善保管。",
+                Console.error(CLI.say("已创建令牌 \(token.id)（\(token.role.rawValue)\(token.schoolCode.map { "，学校 \($0)" } ?? "")\(token.county.map { "，区县 \($0)" } ?? "")）。令牌只显示这一次，请妥善保管。",
                                       "Token \(token.id) (\(token.role.rawValue)\(token.schoolCode.map { ", school \($0)" } ?? "")) made. It is shown only this once: keep it safe."))
             } catch let e as TokenError { throw UserError(e.message) }
         }

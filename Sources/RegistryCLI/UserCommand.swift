@@ -29,11 +29,13 @@ struct UserCommand: ParsableCommand {
         @Option(help: "校长所在学校的代码") var school: String?
         @Option(help: "显示名，如 张老师") var name: String?
         @Flag(help: "从标准输入读入密码 Read the password from standard input.") var passwordStdin = false
+        @Option(help: "多区县登记库中，县教委或人事账号只能查看的区县 The one county a county or HR account sees.") var county: String?
 
         func validate() throws {
-            guard AccessToken.Role(rawValue: role) != nil else {
-                throw CLI.invalid("--role 只能是 county（县教委）、hr（人事/师训）或 principal（校长）", "--role must be county, hr or principal.")
+            guard CountyRoles.role(role) != nil else {
+                throw CLI.invalid("--role 只能是 county（县教委）、municipal（市教委，全部区县）、hr（人事/师训）或 principal（校长）", "--role must be county, municipal, hr or principal.")
             }
+            try CountyRoles.check(role: role, county: county)
         }
 
         func run() throws {
@@ -41,9 +43,9 @@ struct UserCommand: ParsableCommand {
             let generated = passwordStdin ? nil : PasswordHash.generate()
             let password = try generated ?? UserCommand.readPassword()
             do {
-                let u = try registry.addUser(login: login, role: AccessToken.Role(rawValue: role)!, school: school, displayName: name,
-                                             password: password, mustChangePassword: generated != nil, actor: Actor.current)
-                Console.error(CLI.say("已添加账号 \(u.login)（\(u.displayName)，\(u.role.rawValue)\(u.schoolCode.map { "，学校 \($0)" } ?? "")）。",
+                let u = try registry.addUser(login: login, role: CountyRoles.role(role)!, school: school, displayName: name,
+                                             password: password, mustChangePassword: generated != nil, actor: Actor.current, county: county)
+                Console.error(CLI.say("已添加账号 \(u.login)（\(u.displayName)，\(u.role.rawValue)\(u.schoolCode.map { "，学校 \($0)" } ?? "")\(u.county.map { "，区县 \($0)" } ?? "")）。",
                                       "Added account \(u.login) (\(u.displayName), \(u.role.rawValue)\(u.schoolCode.map { ", school \($0)" } ?? ""))."))
                 if let generated {
                     print(generated)
@@ -104,6 +106,20 @@ struct UserCommand: ParsableCommand {
                     Console.error(CLI.say("已为 \(login) 设置新密码。", "Set a new password for \(login)."))
                 }
             } catch let e as AccountError { throw UserError(e.message) }
+        }
+    }
+}
+
+/// Roles on the command line: `municipal` is the county-office role over every county (no county).
+enum CountyRoles {
+    static func role(_ text: String) -> AccessToken.Role? {
+        text == "municipal" ? .county : AccessToken.Role(rawValue: text)
+    }
+
+    static func check(role: String, county: String?) throws {
+        if county != nil && (role == "principal" || role == "municipal") {
+            throw CLI.invalid("--county 只用于 county（县教委）和 hr（人事/师训）；校长的区县由学校决定，市教委看全部区县",
+                              "--county is for county and hr only: a principal's county is their school's, municipal sees every county.")
         }
     }
 }

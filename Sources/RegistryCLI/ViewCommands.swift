@@ -33,6 +33,7 @@ struct ComplianceCommand: ParsableCommand {
     @Option(help: "text、csv、json 或 xlsx（Excel）") var format: ViewFormat = .text
     @OptionGroup var language: LanguageOption
     @Option(help: "写入此文件，而不是标准输出 Write to this file instead of standard output.") var output: String?
+    @OptionGroup var scope: CountyScopeOptions
 
     func validate() throws {
         if let asOf, case .failure(let f) = DateInput.parse(asOf) {
@@ -47,7 +48,20 @@ struct ComplianceCommand: ParsableCommand {
     func run() throws {
         let d = asOf.flatMap { try? DateInput.parse($0).get() } ?? Today.date
         let view: ComplianceView
-        if database.isPostgres {
+        if let county = scope.county {
+            let (school, dueWithin, planOptions) = (self.school, self.dueWithin, self.planOptions)
+            view = try RegistryFacts.with(database, FactQuery(registrations: true, school: school)) { source, catalog, _ in
+                try CountyScopeOptions.check(county, in: source)
+                let scoped = try CountyFacts(source, county: county)
+                if let school, try scoped.schoolNames()[school] == nil {
+                    throw UserError("区县“\(county)”没有学校代码为 \(school) 的学校", "County \"\(county)\" has no school \(school).")
+                }
+                return try ComplianceReporting.view(source: scoped, catalog: catalog, asOf: d, school: school, dueWithin: dueWithin)
+            } catalog: { try planOptions.catalog(from: $0) }
+            if !database.isPostgres {
+                try ReadAudit.record(try database.open(), command: "compliance --county \(county)", what: "compliance", school: school, people: view.rows.count)
+            }
+        } else if database.isPostgres {
             let facts = try database.openPostgres().facts(FactQuery(registrations: true, school: school))
             try SchoolCheck.exists(school, in: facts)
             view = try ComplianceReporting.view(source: facts, catalog: try planOptions.catalog(from: .bundled), asOf: d, school: school, dueWithin: dueWithin)
@@ -82,6 +96,7 @@ struct RotationCommand: ParsableCommand {
     @Option(help: "text、csv、json 或 xlsx（Excel）") var format: ViewFormat = .text
     @OptionGroup var language: LanguageOption
     @Option(help: "写入此文件，而不是标准输出 Write to this file instead of standard output.") var output: String?
+    @OptionGroup var scope: CountyScopeOptions
 
     func validate() throws {
         if let year, !(1990...2100).contains(year) { throw CLI.invalid("--year 必须是 1990 至 2100 之间的年份", "--year must be a year from 1990 to 2100.") }
@@ -98,7 +113,24 @@ struct RotationCommand: ParsableCommand {
         let d = asOf.flatMap { try? DateInput.parse($0).get() }
         let view: RotationView
         let plan: Plan
-        if database.isPostgres {
+        if let county = scope.county {
+            let (school, year, planOptions) = (self.school, self.year, self.planOptions)
+            let latest = database.isPostgres ? nil : try database.open().latestFactYear()
+            (view, plan) = try RegistryFacts.with(database, FactQuery(personal: true)) { source, catalog, _ in
+                try CountyScopeOptions.check(county, in: source)
+                let scoped = try CountyFacts(source, county: county)
+                if let school, try scoped.schoolNames()[school] == nil {
+                    throw UserError("区县“\(county)”没有学校代码为 \(school) 的学校", "County \"\(county)\" has no school \(school).")
+                }
+                let last = (source as? PostgresSnapshot)?.latestFactYear ?? latest
+                let y = year ?? d?.year ?? min(last ?? Today.date.year, Today.date.year)
+                return (try RotationReporting.view(source: scoped, catalog: catalog, year: y, asOf: d, today: Today.date, school: school),
+                        catalog.plan(for: y))
+            } catalog: { try planOptions.catalog(from: $0) }
+            if !database.isPostgres {
+                try ReadAudit.record(try database.open(), command: "rotation --county \(county)", what: "rotation", school: school, people: view.candidates.count)
+            }
+        } else if database.isPostgres {
             let facts = try database.openPostgres().facts(FactQuery(personal: true))
             try SchoolCheck.exists(school, in: facts)
             let catalog = try planOptions.catalog(from: .bundled)

@@ -29,6 +29,37 @@ struct Services: Sendable {
         }
     }
 
+    /// Which county a request is about (issue 15): `?county=` when given, else the identity's own;
+    /// a county-limited identity asking for another county is refused (403), an unknown county is
+    /// 404. Nil: the whole registry.
+    func county(_ request: Request, _ identity: Identity?) async throws -> String? {
+        let asked = Params.query(request, "county").flatMap { $0.isEmpty ? nil : $0 }
+        if let mine = identity?.county {
+            if let asked, asked != mine {
+                throw APIError.forbidden(.init("只能查看本区县（\(mine)）的数据", "You may see your own county (\(mine)) only."))
+            }
+            return mine
+        }
+        guard let asked else { return nil }
+        let store = registry
+        let known = try await blocking { try store.counties() }
+        guard known.contains(asked) else {
+            throw APIError.notFound(.init(known.isEmpty ? "这个登记库不分区县" : "没有区县“\(asked)”；已有：\(known.joined(separator: "、"))",
+                                          known.isEmpty ? "This registry has no counties." : "There is no county \"\(asked)\"; the counties are: \(known.joined(separator: ", "))."))
+        }
+        return asked
+    }
+
+    /// A county-limited identity may see a school only in its county.
+    func checkSchool(_ school: String, for identity: Identity) async throws {
+        guard let mine = identity.county else { return }
+        let store = registry
+        let county = try await blocking { try store.county(ofSchool: school) }
+        if county != mine {
+            throw APIError.forbidden(.init("只能查看本区县（\(mine)）的学校", "You may see schools of your own county (\(mine)) only."))
+        }
+    }
+
     /// Runs blocking database work off the event loops.
     func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T { try await Blocking.run(work) }
 

@@ -26,14 +26,14 @@ extension PostgresRegistry {
 
         var schools: [School] = []
         var schoolNames: [String: String] = [:]
-        for try await (code, name, type, area, ownership, students, pe, arts, opened, closed) in try await c.query(PostgresQuery(unsafeSQL: """
-            SELECT code, name, type, area, ownership, students, pe_quota, arts_quota, \(day("opened_on")), \(day("closed_on"))
+        for try await (code, name, type, area, ownership, students, pe, arts, opened, closed, county) in try await c.query(PostgresQuery(unsafeSQL: """
+            SELECT code, name, type, area, ownership, students, pe_quota, arts_quota, \(day("opened_on")), \(day("closed_on")), county
             FROM schools ORDER BY code
-            """), logger: logger).decode((String, String, String, String, String, Int?, Int?, Int?, Int?, Int?).self) {
+            """), logger: logger).decode((String, String, String, String, String, Int?, Int?, Int?, Int?, Int?, String?).self) {
             schoolNames[code] = name
             guard let t = SchoolType(rawValue: type), let a = Area(rawValue: area), let o = Ownership(rawValue: ownership) else { continue }
             schools.append(School(code: code, type: t, area: a, ownership: o, students: students, peQuota: pe, artsQuota: arts,
-                                  openedOn: d(opened), closedOn: d(closed)))
+                                  openedOn: d(opened), closedOn: d(closed), county: county))
         }
 
         var budgets: [String: [Int: Yuan]] = [:]
@@ -42,13 +42,17 @@ extension PostgresRegistry {
             budgets[code, default: [:]][year] = Yuan(fen: fen)
         }
         var studios: [StudioFacts] = []
-        for try await (code, kind, level, stage, founded, closed, school) in try await c.query(PostgresQuery(unsafeSQL: """
-            SELECT code, kind, level, stage, \(day("founded_on")), \(day("closed_on")), school_code FROM studios ORDER BY code
-            """), logger: logger).decode((String, String, String, String?, Int, Int?, String?).self) {
+        for try await (code, kind, level, stage, founded, closed, school, county) in try await c.query(PostgresQuery(unsafeSQL: """
+            SELECT code, kind, level, stage, \(day("founded_on")), \(day("closed_on")), school_code,
+                   COALESCE((SELECT c.county FROM schools c WHERE c.code = s.school_code),
+                            (SELECT c.county FROM assignments a JOIN schools c ON c.code = a.school_code
+                             WHERE a.staff_no = s.host_staff_no ORDER BY a.from_date DESC LIMIT 1))
+            FROM studios s ORDER BY code
+            """), logger: logger).decode((String, String, String, String?, Int, Int?, String?, String?).self) {
             guard let k = StudioKind(rawValue: kind), let l = Level(rawValue: level) else { continue }
             studios.append(StudioFacts(studio: Studio(code: code, kind: k, level: l, stage: stage.flatMap(Stage.init(rawValue:)),
                                                       foundedOn: CivilDate(dayNumber: founded), closedOn: d(closed)),
-                                       schoolCode: school, budgets: budgets[code] ?? [:]))
+                                       schoolCode: school, budgets: budgets[code] ?? [:], county: county))
         }
 
         var assignments: [String: [Assignment]] = [:]

@@ -9,6 +9,7 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         Migration(version: 1, name: "v1-facts-and-change-log", sql: v1),
+        Migration(version: 2, name: "v2-counties", sql: v2),
     ]
 
     static var version: Int { migrations.last?.version ?? 0 }
@@ -16,6 +17,12 @@ enum PostgresSchema {
     /// The facts of SPEC §4, the change batches and the append-only change log. Dates are `date`;
     /// keys that order people are `COLLATE "C"` (byte order, as SQLite's BINARY), so every backend
     /// hands people to the domain in the same order.
+    /// Several counties in one registry: a school belongs to a county.
+    private static let v2 = #"""
+    ALTER TABLE schools ADD COLUMN county text COLLATE "C" CHECK (county IS NULL OR length(county) > 0);
+    CREATE INDEX schools_county ON schools(county) WHERE county IS NOT NULL;
+    """#
+
     private static let v1 = #"""
     CREATE TABLE registry_meta (key text PRIMARY KEY, value text NOT NULL);
 

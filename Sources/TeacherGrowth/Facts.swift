@@ -12,12 +12,15 @@ public struct School: Hashable, Sendable {
     public var artsQuota: Int?
     public var openedOn: CivilDate?
     public var closedOn: CivilDate?
+    /// The county (区县) the school belongs to in a registry of several; nil in a one-county registry.
+    public var county: String?
 
     public init(code: String, type: SchoolType, area: Area, ownership: Ownership, students: Int? = nil,
-                peQuota: Int? = nil, artsQuota: Int? = nil, openedOn: CivilDate? = nil, closedOn: CivilDate? = nil) {
+                peQuota: Int? = nil, artsQuota: Int? = nil, openedOn: CivilDate? = nil, closedOn: CivilDate? = nil,
+                county: String? = nil) {
         self.code = code; self.type = type; self.area = area; self.ownership = ownership
         self.students = students; self.peQuota = peQuota; self.artsQuota = artsQuota
-        self.openedOn = openedOn; self.closedOn = closedOn
+        self.openedOn = openedOn; self.closedOn = closedOn; self.county = county
     }
 
     /// (`opened_on` empty or ≤ d) and (`closed_on` empty or d ≤ `closed_on`).
@@ -208,8 +211,11 @@ public struct StudioFacts: Hashable, Sendable {
     public var studio: Studio
     public var schoolCode: String?
     public var budgets: [Int: Yuan]
-    public init(studio: Studio, schoolCode: String? = nil, budgets: [Int: Yuan] = [:]) {
-        self.studio = studio; self.schoolCode = schoolCode; self.budgets = budgets
+    /// The county the studio belongs to: its school's, else its host's latest school's (nil in a
+    /// one-county registry).
+    public var county: String?
+    public init(studio: Studio, schoolCode: String? = nil, budgets: [Int: Yuan] = [:], county: String? = nil) {
+        self.studio = studio; self.schoolCode = schoolCode; self.budgets = budgets; self.county = county
     }
 }
 

@@ -165,13 +165,20 @@ struct HardeningTests {
         let order = OrderLog()
         // One runs; two arbitrary ones wait; a third arbitrary one is refused at once; a default view
         // arriving last runs before the waiting arbitrary ones.
-        async let first: Void = gate.run(priority: .low) { try await Task.sleep(for: .milliseconds(300)); order.add("first") }
-        try await Task.sleep(for: .milliseconds(50))
+        // The first runs until the test lets it go: no timing decides the order, only the queue.
+        let release = Flag()
+        @Sendable func until(_ condition: @escaping @Sendable () -> Bool) async throws {
+            for _ in 0..<2_000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        async let first: Void = gate.run(priority: .low) { try await until { release.isSet }; order.add("first") }
+        try await until { gate.peak == 1 }
         async let low1: Void = gate.run(priority: .low) { order.add("low1") }
         async let low2: Void = gate.run(priority: .low) { order.add("low2") }
-        try await Task.sleep(for: .milliseconds(50))
+        try await until { gate.waiting.low == 2 }
         await #expect(throws: APIError.self) { try await gate.run(priority: .low) { order.add("refused") } }
         async let high: Void = gate.run(priority: .high) { order.add("high") }
+        try await until { gate.waiting.high == 1 }
+        release.set()
         _ = try await (first, low1, low2, high)
         #expect(order.items.first == "first")
         #expect(order.items.dropFirst().first == "high", "\(order.items)")
@@ -238,4 +245,12 @@ final class OrderLog: @unchecked Sendable {
     private var list: [String] = []
     func add(_ s: String) { lock.lock(); list.append(s); lock.unlock() }
     var items: [String] { lock.lock(); defer { lock.unlock() }; return list }
+}
+
+/// A flag one task sets and another polls.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
 }

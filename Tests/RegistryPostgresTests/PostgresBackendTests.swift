@@ -146,13 +146,28 @@ struct BothBackends {
 struct PostgresBackendTests {
     /// The demo county (another seed) and the hand-made county fixture, imported into both: every
     /// report year, the final review, compliance and rotation are the same bytes.
-    @Test(arguments: ["demo", "fixture"])
+    @Test(arguments: ["demo", "fixture", "counties"])
     func sameFiguresOnBothBackends(_ data: String) throws {
         let both = try BothBackends()
         var files = countyFixture
         if data == "demo" {
             files = both.dir.appendingPathComponent("csv").path
             try Binary.ok(["demo", "--scale", "0.08", "--seed", "77", "--csv-dir", files])
+        }
+        if data == "counties" {
+            // Two counties: each county's views and the municipal roll-up, on both backends.
+            files = both.dir.appendingPathComponent("csv").path
+            try Binary.ok(["demo", "--counties", "2", "--scale", "0.04", "--seed", "3", "--csv-dir", files])
+            try both.importBoth(["import-dir", files])
+            for county in ["酉阳县", "秀山县"] {
+                try both.same(["report", "--year", "2025", "--county", county, "--format", "json"])
+                try both.same(["report", "--period", "2021-2025", "--county", county, "--format", "json"])
+                try both.same(["compliance", "--county", county, "--as-of", "2025-12-31", "--format", "json"])
+                try both.same(["rotation", "--county", county, "--year", "2025", "--format", "json"])
+            }
+            try both.same(["report", "--year", "2025", "--municipal", "--format", "json"])
+            try both.same(["report", "--year", "2026", "--municipal", "--format", "csv"], extension: "csv")
+            return
         }
         try both.importBoth(["import-dir", files])
         for year in 2020...2026 { try both.same(["report", "--year", "\(year)", "--format", "json"]) }
@@ -248,7 +263,7 @@ struct PostgresBackendTests {
             #expect(throws: (any Error).self, "\(sql) must be refused") { _ = try TestServer.column(both.postgres, sql) }
         }
         #expect(try TestServer.column(both.postgres, "SELECT count(*)::text FROM change_log").first! != "0")
-        #expect(try TestServer.column(both.postgres, "SELECT string_agg(version::text || ':' || name, ',') FROM registry_migrations") == ["1:v1-facts-and-change-log"])
+        #expect(try TestServer.column(both.postgres, "SELECT string_agg(version::text || ':' || name, ',') FROM registry_migrations") == ["1:v1-facts-and-change-log,2:v2-counties"])
         #expect(try PostgresRegistry(url: both.postgres).schemaVersion() == PostgresSchema.version)
         // National identity numbers are sealed on this backend too.
         let ids = try TestServer.column(both.postgres, "SELECT national_id FROM teachers WHERE national_id IS NOT NULL")

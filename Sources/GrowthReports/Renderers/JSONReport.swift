@@ -41,7 +41,13 @@ public indirect enum JSONValue: Sendable {
 public enum JSONReport {
     public static func render(_ report: GrowthReport, language: Language = .zh) -> String {
         let p = report.plan
-        let doc: JSONValue = .object([
+        var scope: [(String, JSONValue)] = []
+        switch report.scope {
+        case .registry: break
+        case .county(let c): scope = [("scope", .object([("kind", .string("county")), ("county", .string(c))]))]
+        case .municipal(let cs): scope = [("scope", .object([("kind", .string("municipal")), ("counties", .array(cs.map { .string($0) }))]))]
+        }
+        let doc: JSONValue = .object(scope + [
             ("plan", .object([
                 ("id", .string(p.id)), ("name", .string(p.name.text(language))), ("county", .string(p.county.text(language))),
                 ("period", .object([("start", .int(p.firstYear)), ("end", .int(p.lastYear))])),

@@ -21,6 +21,7 @@ struct ComplianceController {
     func compliance(_ request: Request, _ context: AppContext, school: String) async throws -> Response {
         let identity = try context.require([.county, .hr, .principal], request, forbidden: Self.forbiddenSchool)
         guard identity.maySee(school: school) else { throw APIError.forbidden(Self.forbiddenSchool) }
+        try await services.checkSchool(school, for: identity)
         let registry = services.registry
         guard school.utf8.count <= 64, try await services.blocking({ try registry.schoolExists(school) }) else {
             throw APIError.notFound(.init("没有这个代码的学校", "There is no school with this code."))
@@ -177,8 +178,12 @@ struct ComplianceController {
         let asOf = try Params.date(request, "as_of") ?? today
         let registry = services.registry
         let catalog = try services.catalog()
+        let county = try await services.county(request, identity)
         let (summaries, directory) = try await services.blocking {
-            (try registry.complianceView(catalog: catalog, asOf: asOf).schools, try registry.schoolDirectory())
+            guard let county else { return (try registry.complianceView(catalog: catalog, asOf: asOf).schools, try registry.schoolDirectory()) }
+            let mine = Set(try registry.schoolCodes(inCounty: county))
+            return (try registry.complianceView(catalog: catalog, asOf: asOf, county: county).schools,
+                    try registry.schoolDirectory().filter { mine.contains($0.code) })
         }
         let zh = lang == .zh
         var byCode = Dictionary(summaries.map { ($0.schoolCode, $0) }, uniquingKeysWith: { a, _ in a })

@@ -145,16 +145,26 @@ struct ReportController {
             throw APIError.badRequest(.init("as_of \(asOf) 不在 \(y) 年内；请给出 \(y)-01-01 至 \(y)-12-31 之间的日期",
                                             "as_of \(asOf) is not in \(y); give a date from \(y)-01-01 to \(y)-12-31."))
         }
+        // Several counties (issue 15): ?county= for one, ?municipal=1 for the roll-up; a
+        // county-limited identity gets its own county and is refused another.
+        let county = try await services.county(request, context.identity)
+        let municipal = county == nil && ["1", "true", "yes"].contains(Params.query(request, "municipal") ?? "")
+        @Sendable func make() throws -> GrowthReport {
+            if let county { return try registry.growthReport(catalog: catalog, year: y, asOf: asOf, today: today, county: county) }
+            if municipal { return try registry.municipalReport(municipalPlan: nil, year: y, asOf: asOf, today: today) }
+            return try registry.growthReport(catalog: catalog, year: y, asOf: asOf, today: today)
+        }
+        let scopeKey = county.map { "county:\($0)" } ?? (municipal ? "municipal" : "")
         if f == .xlsx {
-            let r = try await services.limited(priority: asOf == nil ? .high : .low) { try registry.growthReport(catalog: catalog, year: y, asOf: asOf, today: today) }
+            let r = try await services.limited(priority: asOf == nil ? .high : .low) { try make() }
             return Responses.workbook(try XLSXReport.render(r, language: lang), fileName: "教师成长目标年度报告-\(y).xlsx")
         }
         let links = f == .html ? self.links(year: y, language: lang, home: false, catalog: catalog, signedIn: signedIn) : nil
         // A chosen day is an arbitrary computation: it waits behind the default views and is refused
         // when too many wait (503), so that random days cannot crowd out the pages people use.
-        return try await services.cached("report|\(y)|\(asOf?.description ?? "")|\(today)|\(f.rawValue)|\(lang.rawValue)|\(signedIn)",
+        return try await services.cached("report|\(y)|\(asOf?.description ?? "")|\(today)|\(f.rawValue)|\(lang.rawValue)|\(signedIn)|\(scopeKey)",
                                          priority: asOf == nil ? .high : .low) {
-            let r = try registry.growthReport(catalog: catalog, year: y, asOf: asOf, today: today)
+            let r = try make()
             let body: String = switch f {
             case .json: JSONReport.render(r, language: lang)
             case .html: HTMLReport.render(r, language: lang, links: links)

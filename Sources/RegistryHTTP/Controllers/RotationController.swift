@@ -24,15 +24,19 @@ struct RotationController {
         let catalog = try services.catalog()
         let today = services.today()
         let plan = catalog.plan(for: y)
+        let county = try await services.county(request, identity)
+        @Sendable func make() throws -> RotationView {
+            if let county { return try registry.rotationView(catalog: catalog, year: y, asOf: asOf, today: today, county: county) }
+            return try registry.rotationView(catalog: catalog, year: y, asOf: asOf, today: today)
+        }
         switch f {
         case .json:
-            return try await services.cached("rotation|\(y)|\(asOf?.description ?? "")|\(today)|\(lang.rawValue)", priority: asOf == nil ? .high : .low) {
-                let v = try registry.rotationView(catalog: catalog, year: y, asOf: asOf, today: today)
-                return (RotationRendering.json(v, plan: plan, language: lang), Responses.json)
+            return try await services.cached("rotation|\(y)|\(asOf?.description ?? "")|\(today)|\(lang.rawValue)|\(county ?? "")", priority: asOf == nil ? .high : .low) {
+                (RotationRendering.json(try make(), plan: plan, language: lang), Responses.json)
             }
         default: break
         }
-        let view = try await services.blocking { try registry.rotationView(catalog: catalog, year: y, asOf: asOf, today: today) }
+        let view = try await services.blocking { try make() }
         try await Audit.record(services, context, identity, request, what: "rotation", school: nil, people: view.candidates.count)
         if f == .csv { return Responses.make(RotationRendering.csv(view, language: lang), type: Responses.csv, personal: true) }
         if f == .xlsx { return Responses.workbook(try RotationRendering.workbook(view, plan: plan, language: lang), fileName: "交流轮岗-\(y).xlsx") }

@@ -47,6 +47,12 @@ struct TeacherController {
             // A principal sees the people whose current post is at their school.
             let current = try await services.blocking { try registry.currentSchool(of: staffNo) }
             guard current == identity.school else { throw APIError.forbidden(ComplianceController.forbiddenSchool) }
+        } else if identity.county != nil {
+            // A county-limited account sees the people whose current post is in its county.
+            guard let current = try await services.blocking({ try registry.currentSchool(of: staffNo) }) else {
+                throw APIError.forbidden(.init("只能查看本区县的教师", "You may see your own county's staff only."))
+            }
+            try await services.checkSchool(current, for: identity)
         }
         try await Audit.record(services, context, identity, request, what: "teacher", school: record.assignments.last?.schoolCode, people: 1, staffNo: staffNo)
         let lang = try Params.language(request)

@@ -46,6 +46,15 @@ struct Identity: Sendable {
         }
     }
 
+    /// The county a county-office or HR identity is limited to (nil: every county); a principal's
+    /// limit is their school.
+    var county: String? {
+        switch source {
+        case .token(let t): t.county
+        case .session(let s): s.user.county
+        }
+    }
+
     /// How the change log and the audit name this person or script.
     var actor: String {
         switch source {

@@ -111,6 +111,8 @@ final class AsyncGate: Sendable {
 
     /// The most operations that ran at once (for tests).
     var peak: Int { state.withLock { $0.peak } }
+    /// How many wait to run (default views, arbitrary ones).
+    var waiting: (high: Int, low: Int) { state.withLock { ($0.high.count, $0.low.count) } }
 
     func run<T: Sendable>(priority: Priority = .high, _ work: @Sendable () async throws -> T) async throws -> T {
         guard await enter(priority) else { throw APIError.busy }

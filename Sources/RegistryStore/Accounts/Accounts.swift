@@ -13,6 +13,8 @@ public struct UserAccount: Sendable, Hashable {
     public var createdAt: String
     public var disabledAt: String?
     public var mustChangePassword: Bool
+    /// The county a county-office or HR account sees, in a registry of several (nil: all of them).
+    public var county: String? = nil
 
     public var isDisabled: Bool { disabledAt != nil }
 }
@@ -83,14 +85,14 @@ extension Registry {
     private static func account(_ r: Row) -> UserAccount {
         UserAccount(id: r["id"], login: r["login"], displayName: r["display_name"], role: AccessToken.Role(rawValue: r["role"]) ?? .hr,
                     schoolCode: r["school_code"], createdAt: r["created_at"], disabledAt: r["disabled_at"],
-                    mustChangePassword: (r["must_change_password"] as Int) == 1)
+                    mustChangePassword: (r["must_change_password"] as Int) == 1, county: r["county"])
     }
 
-    private static let accountColumns = "id, login, display_name, role, school_code, created_at, disabled_at, must_change_password"
+    private static let accountColumns = "id, login, display_name, role, school_code, created_at, disabled_at, must_change_password, county"
 
     /// Adds an account; its password is hashed before anything is written.
     public func addUser(login: String, role: AccessToken.Role, school: String?, displayName: String?, password: String,
-                        mustChangePassword: Bool, actor: String) throws -> UserAccount {
+                        mustChangePassword: Bool, actor: String, county: String? = nil) throws -> UserAccount {
         let login = login.trimmingCharacters(in: .whitespaces)
         guard Registry.isValidLogin(login) else { throw AccountError.invalidLogin }
         if role == .principal && school == nil { throw AccountError.principalNeedsSchool }
@@ -106,16 +108,34 @@ extension Registry {
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE login = ?)", arguments: [login])! {
                 throw AccountError.duplicate(login)
             }
+            try Registry.checkCounty(db, county)
             try db.execute(sql: """
-                INSERT INTO users (login, display_name, role, school_code, password_hash, created_at, password_changed_at, must_change_password)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [login, name, role.rawValue, school, hash, now, now, mustChangePassword ? 1 : 0])
+                INSERT INTO users (login, display_name, role, school_code, password_hash, created_at, password_changed_at, must_change_password, county)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [login, name, role.rawValue, school, hash, now, now, mustChangePassword ? 1 : 0, county])
             let id = db.lastInsertedRowID
             let batch = try Registry.beginBatch(db, actor: actor, command: "user add", source: nil, facts: false)
-            try Registry.logAccount(db, batch: batch, action: "add", id: id, login: login, detail: "\(role.rawValue)\(school.map { " \($0)" } ?? "")")
+            try Registry.logAccount(db, batch: batch, action: "add", id: id, login: login,
+                                    detail: "\(role.rawValue)\(school.map { " \($0)" } ?? "")\(county.map { " county:\($0)" } ?? "")")
             return UserAccount(id: id, login: login, displayName: name, role: role, schoolCode: school, createdAt: now, disabledAt: nil,
-                               mustChangePassword: mustChangePassword)
+                               mustChangePassword: mustChangePassword, county: county)
         }
+    }
+
+    /// A county given for an account or token must be one the registry's schools name.
+    static func checkCounty(_ db: Database, _ county: String?) throws {
+        guard let county else { return }
+        if try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM schools WHERE county = ?)", arguments: [county])! {
+            let known = try String.fetchAll(db, sql: "SELECT DISTINCT county FROM schools WHERE county IS NOT NULL ORDER BY county")
+            throw RegistryError.invalid(.init(
+                known.isEmpty ? "没有区县“\(county)”：学校表没有填写区县" : "没有区县“\(county)”；已有：\(known.joined(separator: "、"))",
+                known.isEmpty ? "There is no county \"\(county)\": the schools name no county." : "There is no county \"\(county)\"; the counties are: \(known.joined(separator: ", "))."))
+        }
+    }
+
+    /// The county a school belongs to (nil in a one-county registry).
+    public func county(ofSchool code: String) throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT county FROM schools WHERE code = ?", arguments: [code]) }
     }
 
     static func logAccount(_ db: Database, batch: Int64, action: String, entity: String = "users", id: Int64, login: String, detail: String?) throws {
@@ -239,7 +259,7 @@ extension Registry {
         guard let r = try writer.read({ db in
             try Row.fetchOne(db, sql: """
                 SELECT s.id AS session_id, s.csrf, s.last_seen_at, u.id, u.login, u.display_name, u.role, u.school_code, u.created_at,
-                       u.disabled_at, u.must_change_password
+                       u.disabled_at, u.must_change_password, u.county
                 FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.token_hash = ? AND s.ended_at IS NULL AND u.disabled_at IS NULL
                 """, arguments: [hash])

@@ -81,6 +81,7 @@ package struct Column: Sendable {
         "end_date": ["结束日期", "结束时间", "培训结束时间"],
         "provider": ["培训机构", "承训机构", "主办单位"],
         "status": ["审核状态", "状态", "审核结果", "认定状态"],
+        "county": ["所属区县", "区县名称", "区县代码", "县区"],
     ]
 }
 
@@ -188,6 +189,7 @@ public struct ImportKind: Sendable, Hashable {
         Column("arts_quota", "艺术教师标准数", .whole, units: [("人", 1), ("名", 1)]),
         Column("opened_on", "建校日期", .date),
         Column("closed_on", "撤并日期", .date),
+        Column("county", "区县", .text, freeText: true),
     ], naturalKey: ["code"], keyedByRefWhenPresent: false)
 
     static let teachers = ImportKind(name: "teachers", table: "teachers", columns: [

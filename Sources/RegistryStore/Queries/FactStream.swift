@@ -69,11 +69,11 @@ public struct FactReader: FactSource {
 
     public func schools() throws -> [School] {
         try Row.fetchAll(db, sql: """
-            SELECT code, type, area, ownership, students, pe_quota, arts_quota, opened_on, closed_on FROM schools ORDER BY code
+            SELECT code, type, area, ownership, students, pe_quota, arts_quota, opened_on, closed_on, county FROM schools ORDER BY code
             """).map { r in
             School(code: r[0], type: SchoolType(rawValue: r[1])!, area: Area(rawValue: r[2])!,
                    ownership: Ownership(rawValue: r[3])!, students: r[4], peQuota: r[5], artsQuota: r[6],
-                   openedOn: FactReader.date(r[7]), closedOn: FactReader.date(r[8]))
+                   openedOn: FactReader.date(r[7]), closedOn: FactReader.date(r[8]), county: r[9])
         }
     }
 
@@ -82,15 +82,22 @@ public struct FactReader: FactSource {
         for r in try Row.fetchAll(db, sql: "SELECT studio_code, year, amount_fen FROM studio_budgets") {
             budgets[r[0], default: [:]][r[1]] = Yuan(fen: r[2])
         }
-        return try Row.fetchAll(db, sql: "SELECT code, kind, level, stage, founded_on, closed_on, school_code FROM studios ORDER BY code").map { r in
+        return try Row.fetchAll(db, sql: "SELECT code, kind, level, stage, founded_on, closed_on, school_code, \(FactReader.studioCountySQL) FROM studios s ORDER BY code").map { r in
             let code: String = r[0]
             return StudioFacts(
                 studio: Studio(code: code, kind: StudioKind(rawValue: r[1])!, level: Level(rawValue: r[2])!,
                                stage: (r[3] as String?).flatMap(Stage.init(rawValue:)), foundedOn: FactReader.date(r[4])!,
                                closedOn: FactReader.date(r[5])),
-                schoolCode: r[6], budgets: budgets[code] ?? [:])
+                schoolCode: r[6], budgets: budgets[code] ?? [:], county: r[7])
         }
     }
+
+    /// A studio's county: its school's, else the county of its host's latest school.
+    static let studioCountySQL = """
+        COALESCE((SELECT c.county FROM schools c WHERE c.code = s.school_code),
+                 (SELECT c.county FROM assignments a JOIN schools c ON c.code = a.school_code
+                  WHERE a.staff_no = s.host_staff_no ORDER BY a.from_date DESC LIMIT 1))
+        """
 
     /// A cursor grouped by its first column (staff_no), read in step with the teachers cursor.
     private final class Group<T> {

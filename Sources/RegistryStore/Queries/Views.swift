@@ -30,3 +30,50 @@ extension Registry {
         try rotationView(catalog: PlanCatalog([plan]), year: year, asOf: asOf, school: school)
     }
 }
+
+extension Registry {
+    /// The counties the registry's schools name (empty for a one-county registry).
+    public func counties() throws -> [String] {
+        try writer.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT county FROM schools WHERE county IS NOT NULL ORDER BY county") }
+    }
+
+    /// One county's report (issue 15).
+    public func growthReport(catalog: PlanCatalog, year: Int, asOf: CivilDate? = nil, today: CivilDate? = nil, county: String) throws -> GrowthReport {
+        var report = try snapshot { reader in
+            try GrowthReporting.report(source: reader, county: county, catalog: catalog, year: year, asOf: asOf, today: today)
+        }
+        report.isDemoData = try demoDescription() != nil
+        return report
+    }
+
+    /// The municipal roll-up: every county's numerators and denominators summed; targets from
+    /// `municipalPlan` when given.
+    public func municipalReport(municipalPlan: PlanCatalog?, year: Int, asOf: CivilDate? = nil, today: CivilDate? = nil) throws -> GrowthReport {
+        var report = try snapshot { reader in
+            try GrowthReporting.rollup(source: reader, catalog: municipalPlan, year: year, asOf: asOf, today: today).report
+        }
+        report.isDemoData = try demoDescription() != nil
+        return report
+    }
+
+    /// One county's compliance view (a school of it, or all its schools).
+    public func complianceView(catalog: PlanCatalog, asOf d: CivilDate, county: String, school: String? = nil, dueWithin: Int? = nil) throws -> ComplianceView {
+        try snapshot { reader in
+            try ComplianceReporting.view(source: try CountyFacts(reader, county: county), catalog: catalog, asOf: d, school: school, dueWithin: dueWithin)
+        }
+    }
+
+    /// One county's rotation review.
+    public func rotationView(catalog: PlanCatalog, year: Int, asOf: CivilDate? = nil, today: CivilDate? = nil, county: String) throws -> RotationView {
+        try snapshot { reader in
+            try RotationReporting.view(source: try CountyFacts(reader, county: county), catalog: catalog, year: year, asOf: asOf, today: today)
+        }
+    }
+}
+
+extension Registry {
+    /// The codes of a county's schools.
+    public func schoolCodes(inCounty county: String) throws -> [String] {
+        try writer.read { db in try String.fetchAll(db, sql: "SELECT code FROM schools WHERE county = ? ORDER BY code", arguments: [county]) }
+    }
+}

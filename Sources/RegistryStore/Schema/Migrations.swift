@@ -219,11 +219,21 @@ enum Migrations {
                   BEGIN SELECT RAISE(ABORT, 'change_batches is append-only'); END;
                 """)
         }
+        m.registerMigration("v10-counties") { db in
+            // Several counties in one registry (issue 15): a school belongs to a county; a county
+            // user or token sees only that county (NULL: the whole registry, as before).
+            try db.execute(sql: """
+                ALTER TABLE schools ADD COLUMN county TEXT CHECK (county IS NULL OR length(county) > 0);
+                CREATE INDEX schools_county ON schools(county) WHERE county IS NOT NULL;
+                ALTER TABLE users ADD COLUMN county TEXT;
+                ALTER TABLE tokens ADD COLUMN county TEXT;
+                """)
+        }
         return m
     }
 
     /// The schema version reported by `/health` and `teacher-registry --version`.
-    static let schemaVersion = 9
+    static let schemaVersion = 10
 
     /// `CHECK (c = 'a' OR c = 'b' …)`: an OR chain, because SQLite builds an ephemeral table for
     /// `IN (…)` on every row checked, which made bulk imports several times slower.

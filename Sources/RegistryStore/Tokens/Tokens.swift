@@ -16,6 +16,8 @@ public struct AccessToken: Sendable, Hashable {
     public var expiresAt: String? = nil
     /// The last request made with it (updated at most once a minute).
     public var lastUsedAt: String? = nil
+    /// The county a county-office or HR token sees, in a registry of several (nil: all of them).
+    public var county: String? = nil
 }
 
 public enum TokenError: Error, Equatable, CustomStringConvertible {
@@ -47,7 +49,7 @@ extension Registry {
 
     /// Makes a token and returns it with its secret, the only time the secret is available.
     public func createToken(role: AccessToken.Role, school: String?, name: String, actor: String, expiresInDays: Int? = nil,
-                            now: Date = Date()) throws -> (AccessToken, String) {
+                            county: String? = nil, now: Date = Date()) throws -> (AccessToken, String) {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw TokenError.emptyName }
         if let d = expiresInDays, !(1...3650).contains(d) { throw TokenError.badExpiry }
@@ -63,22 +65,23 @@ extension Registry {
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL)", arguments: [name])! {
                 throw TokenError.duplicateName(name)
             }
-            try db.execute(sql: "INSERT INTO tokens (name, role, school_code, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [name, role.rawValue, school, Registry.tokenHash(secret), at, expires])
+            try Registry.checkCounty(db, county)
+            try db.execute(sql: "INSERT INTO tokens (name, role, school_code, hash, created_at, expires_at, county) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [name, role.rawValue, school, Registry.tokenHash(secret), at, expires, county])
             let id = db.lastInsertedRowID
             let batch = try Registry.beginBatch(db, actor: actor, command: "token create", source: nil, facts: false)
             try db.execute(sql: "INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, detail) VALUES (?, 'add', 'tokens', ?, ?, ?)",
-                           arguments: [batch, id, String(id), role.rawValue])
+                           arguments: [batch, id, String(id), role.rawValue + (county.map { " county:\($0)" } ?? "")])
             return id
         }
-        return (AccessToken(id: id, name: name, role: role, schoolCode: school, createdAt: at, revokedAt: nil, expiresAt: expires), secret)
+        return (AccessToken(id: id, name: name, role: role, schoolCode: school, createdAt: at, revokedAt: nil, expiresAt: expires, county: county), secret)
     }
 
     public func listTokens() throws -> [AccessToken] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, role, school_code, created_at, revoked_at, expires_at, last_used_at FROM tokens ORDER BY id").map { r in
+            try Row.fetchAll(db, sql: "SELECT id, name, role, school_code, created_at, revoked_at, expires_at, last_used_at, county FROM tokens ORDER BY id").map { r in
                 AccessToken(id: r[0], name: r[1], role: AccessToken.Role(rawValue: r[2]) ?? .hr, schoolCode: r[3], createdAt: r[4], revokedAt: r[5],
-                            expiresAt: r[6], lastUsedAt: r[7])
+                            expiresAt: r[6], lastUsedAt: r[7], county: r[8])
             }
         }
     }
@@ -109,12 +112,13 @@ extension Registry {
         let at = Registry.timestamp(now)
         let token: AccessToken? = try writer.read { db in
             guard let r = try Row.fetchOne(db, sql: """
-                SELECT id, name, role, school_code, created_at, hash, expires_at, last_used_at FROM tokens
+                SELECT id, name, role, school_code, created_at, hash, expires_at, last_used_at, county FROM tokens
                 WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
                 """, arguments: [hash, at]) else { return nil }
             guard Secrets.constantTimeEqual(Array((r["hash"] as String).utf8), Array(hash.utf8)),
                   let role = AccessToken.Role(rawValue: r[2]) else { return nil }
-            return AccessToken(id: r[0], name: r[1], role: role, schoolCode: r[3], createdAt: r[4], revokedAt: nil, expiresAt: r[6], lastUsedAt: r[7])
+            return AccessToken(id: r[0], name: r[1], role: role, schoolCode: r[3], createdAt: r[4], revokedAt: nil, expiresAt: r[6], lastUsedAt: r[7],
+                               county: r[8])
         }
         // When it was last used, to the minute: a write at most once a minute per token.
         if let token, token.lastUsedAt.map({ $0 < Registry.timestamp(now.addingTimeInterval(-60)) }) ?? true {

@@ -70,6 +70,26 @@ public struct YearMetrics: Sendable {
     public subscript(_ key: MetricKey) -> MetricResult { metrics.first { $0.key == key }! }
 }
 
+/// Whose figures a report holds (issue 15).
+public enum ReportScope: Sendable, Equatable {
+    /// Everything the registry holds (a one-county registry).
+    case registry
+    /// One county of several.
+    case county(String)
+    /// The counties' figures summed.
+    case municipal(counties: [String])
+
+    /// `（县：酉阳县）`-style label for titles; nil for the whole registry.
+    public func label(_ language: Language) -> String? {
+        switch self {
+        case .registry: return nil
+        case .county(let c): return language == .zh ? "区县：\(c)" : "county: \(c)"
+        case .municipal(let cs): return language == .zh ? "市级汇总（\(cs.count) 个区县：\(cs.joined(separator: "、"))）"
+                                                         : "municipal roll-up (\(cs.count) counties: \(cs.joined(separator: ", ")))"
+        }
+    }
+}
+
 /// The annual teacher-growth targets report (SPEC §6): the year, and the trend over earlier plan years.
 public struct GrowthReport: Sendable {
     public let plan: Plan
@@ -79,6 +99,8 @@ public struct GrowthReport: Sendable {
 
     /// True when the data is the synthetic demo county; every rendering says so.
     public var isDemoData = false
+    /// Whose figures these are: the registry's, one county's, or the municipal roll-up.
+    public var scope: ReportScope = .registry
     /// The year is not over: the report is as of a day before Dec 31 of the current year.
     public var inProgress = false
     /// For a year in progress: each metric projected to Dec 31 (issue 13).

@@ -158,6 +158,13 @@ public struct Plan: Sendable {
         return targets[metric]?[year] ?? nationalStandards[metric]
     }
 
+    /// The plan without its own targets (national standards kept): for a roll-up with no municipal plan.
+    public func withoutTargets() -> Plan {
+        var p = self
+        p.targets = [:]
+        return p
+    }
+
     /// The target at the end of the period: the last year's, else the latest year's that has one.
     public func endTarget(_ metric: MetricKey) -> (year: Int, target: Target)? {
         for y in years.reversed() { if let t = target(metric, year: y) { return (y, t) } }

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Benchmarks (issue 15): import and report on SQLite and PostgreSQL at several scales, each beside
+its real floor measured in the same run on the same files.
+
+  python3 Tools/bench/bench.py [--backends sqlite,postgres] [--runs 5] SCALE ...   (default: 1 10)
+
+- load floor: the database's own loader (`sqlite3 .import` / `psql \\copy`) putting the same
+  training rows into the same schema (constraints, indexes), against `teacher-registry import
+  training` (full validation, upsert, change log) into a copy of the same registry;
+- scan floor: the database's own client reading every row the report reads (per table a count(*)
+  and a sum(length(staff_no))), against `teacher-registry report --year 2025 --format json`.
+Wall times are medians; peak memory is the client process's (the PostgreSQL server's own memory is
+not in it). Needs the release build (built here), sqlite3, /usr/bin/time, and for PostgreSQL either
+$BENCH_POSTGRES (a server URL whose user may create databases) or PostgreSQL installed (a throwaway
+cluster is started). Work files go to $BENCH_DIR (default /tmp/teacher-registry-bench).
+"""
+import argparse, csv, json, os, shutil, statistics, subprocess, sys, time, uuid
+from urllib.parse import urlparse
+
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+work = os.environ.get("BENCH_DIR", "/tmp/teacher-registry-bench")
+binary = os.path.join(root, ".build/release/teacher-registry")
+
+# The tables the report reads, with the text column summed (staff_no where the table has it).
+REPORT_TABLES = [("teachers", "staff_no"), ("assignments", "staff_no"), ("degrees", "staff_no"), ("titles", "staff_no"),
+                 ("training", "staff_no"), ("certificates", "staff_no"), ("registrations", "number"),
+                 ("designations", "staff_no"), ("rotations", "staff_no"), ("schools", "code"), ("studios", "code"),
+                 ("studio_budgets", "studio_code"), ("appraisals", "staff_no"), ("training_voids", "actor")]
+TRAINING_COLUMNS = "staff_no,title,level,mode,kind,provider,start_date,end_date,hours_tenths,credits_tenths,status,ref"
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def timed(cmd, cwd=None, env=None, stdin=None):
+    """Runs cmd; returns (wall seconds, peak KiB of the process)."""
+    out = os.path.join(work, "time.out")
+    t = time.monotonic()
+    with open(os.devnull, "w") as devnull:
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out] + cmd, cwd=cwd, env=env, stdout=devnull,
+                           stderr=subprocess.PIPE, stdin=stdin, text=True)
+    wall = time.monotonic() - t
+    if p.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{p.stderr[-2000:]}")
+    return wall, int(open(out).read().split()[-1])
+
+
+def median_of(runs, cmd, **kw):
+    walls, peaks = [], []
+    timed(cmd, **kw)  # warm-up
+    for _ in range(runs):
+        w, k = timed(cmd, **kw)
+        walls.append(w); peaks.append(k)
+    return statistics.median(walls), max(peaks)
+
+
+def tenths_csv(src, dst):
+    with open(src, newline="", encoding="utf-8") as f, open(dst, "w", newline="", encoding="utf-8") as g:
+        r, w = csv.reader(f), csv.writer(g, lineterminator="\n")
+        w.writerow(next(r))
+        for row in r:
+            row[8] = str(round(float(row[8]) * 10))
+            row[9] = str(round(float(row[9]) * 10)) if row[9] else ""
+            w.writerow(row)
+
+
+def scan_sql():
+    return "\n".join(f"SELECT count(*), sum(length({c})) FROM {t};" for t, c in REPORT_TABLES) + "\n"
+
+
+class Postgres:
+    def __init__(self):
+        self.started = None
+        url = os.environ.get("BENCH_POSTGRES")
+        if not url:
+            out = subprocess.run(["bash", os.path.join(root, "Tools/postgres/throwaway.sh"), "start"], check=True,
+                                 capture_output=True, text=True).stdout
+            env = dict(l.split("=", 1) for part in out.split("\n") for l in part.replace("export ", "").split() if "=" in l)
+            self.started = env["PGDIR"]
+            url = env["TEACHER_REGISTRY_TEST_POSTGRES"]
+        self.server = url
+        u = urlparse(url)
+        self.host, self.port, self.user = u.hostname, str(u.port or 5432), u.username or "postgres"
+
+    def url(self, db):
+        return f"postgres://{self.user}@{self.host}:{self.port}/{db}"
+
+    def psql(self, db, *args, **kw):
+        return ["psql", "-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", self.host, "-p", self.port, "-U", self.user, "-d", db] + list(args)
+
+    def create(self, db, template=None):
+        subprocess.run(self.psql("postgres", "-c", f"DROP DATABASE IF EXISTS {db}"), check=True)
+        subprocess.run(self.psql("postgres", "-c", f"CREATE DATABASE {db}" + (f" TEMPLATE {template}" if template else "")), check=True)
+
+    def stop(self):
+        if self.started:
+            subprocess.run(["bash", os.path.join(root, "Tools/postgres/throwaway.sh"), "stop", self.started])
+
+
+def bench(scale, backends, runs, pg):
+    d = os.path.join(work, f"scale-{scale}")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(os.path.join(d, "base"))
+    log(f"scale {scale}: the demo county as CSV …")
+    subprocess.run([binary, "demo", "--scale", str(scale), "--csv-dir", os.path.join(d, "csv")], check=True, stdout=subprocess.DEVNULL)
+    files = sorted(os.listdir(os.path.join(d, "csv")))
+    all_rows = sum(sum(1 for _ in open(os.path.join(d, "csv", f), encoding="utf-8")) - 1 for f in files)
+    for f in files:
+        if f != "training.csv":
+            shutil.copy(os.path.join(d, "csv", f), os.path.join(d, "base", f))
+    training = os.path.join(d, "csv", "training.csv")
+    training_rows = sum(1 for _ in open(training, encoding="utf-8")) - 1
+    tenths_csv(training, os.path.join(d, "training-tenths.csv"))
+    with open(os.path.join(d, "scan.sql"), "w") as f:
+        f.write(scan_sql())
+    key = ["--key-file", os.path.join(d, "bench.key")]
+    results = []
+    for backend in backends:
+        r = {"scale": scale, "backend": backend, "rows": all_rows, "training_rows": training_rows}
+        if backend == "sqlite":
+            full = os.path.join(d, "full.sqlite")
+            log(f"scale {scale} sqlite: import-dir …")
+            r["import_s"], r["import_kb"] = timed([binary, "--db", full, "import-dir", os.path.join(d, "csv")])
+            base = os.path.join(d, "base.sqlite")
+            subprocess.run([binary, "--db", base, "import-dir", os.path.join(d, "base")], check=True, stdout=subprocess.DEVNULL)
+            shutil.copy(base, os.path.join(d, "ours.sqlite")); shutil.copy(base, os.path.join(d, "floor.sqlite"))
+            log(f"scale {scale} sqlite: training alone, ours and sqlite3 .import …")
+            r["ours_s"], r["ours_kb"] = timed([binary, "--db", os.path.join(d, "ours.sqlite"), "import", "training", training])
+            r["load_floor_s"], _ = timed(["sqlite3", os.path.join(d, "floor.sqlite"), "-init", "/dev/null", "-cmd",
+                                          f".read {root}/Tools/bench/floor-import.sql", ".quit"], cwd=d)
+            log(f"scale {scale} sqlite: report and scan floor …")
+            r["report_s"], r["report_kb"] = median_of(runs, [binary, "--db", full, "report", "--year", "2025", "--format", "json"])
+            with open(os.path.join(d, "scan.sql")) as sql:
+                r["scan_s"], _ = median_of(runs, ["sh", "-c", f"sqlite3 {full} < {d}/scan.sql"])
+        else:
+            tag = f"s{str(scale).replace('.', '_')}"
+            full = f"bench_full_{tag}"
+            pg.create(full)
+            log(f"scale {scale} postgres: import-dir …")
+            r["import_s"], r["import_kb"] = timed([binary, "--db", pg.url(full), "import-dir", os.path.join(d, "csv")] + key)
+            base = f"bench_base_{tag}"
+            pg.create(base)
+            subprocess.run([binary, "--db", pg.url(base), "import-dir", os.path.join(d, "base")] + key, check=True, stdout=subprocess.DEVNULL)
+            pg.create(f"bench_ours_{tag}", template=base); pg.create(f"bench_floor_{tag}", template=base)
+            log(f"scale {scale} postgres: training alone, ours and psql \\copy …")
+            r["ours_s"], r["ours_kb"] = timed([binary, "--db", pg.url(f"bench_ours_{tag}"), "import", "training", training] + key)
+            r["load_floor_s"], _ = timed(pg.psql(f"bench_floor_{tag}", "-1", "-c",
+                                                 f"\\copy training({TRAINING_COLUMNS}) FROM 'training-tenths.csv' CSV HEADER"), cwd=d)
+            log(f"scale {scale} postgres: report and scan floor …")
+            r["report_s"], r["report_kb"] = median_of(runs, [binary, "--db", pg.url(full), "report", "--year", "2025", "--format", "json"] + key)
+            r["scan_s"], _ = median_of(runs, pg.psql(full, "-f", os.path.join(d, "scan.sql")))
+            for db in (base, f"bench_ours_{tag}", f"bench_floor_{tag}"):
+                subprocess.run(pg.psql("postgres", "-c", f"DROP DATABASE IF EXISTS {db}"), check=True)
+        log(json.dumps(r))
+        results.append(r)
+    return results
+
+
+def row(r):
+    mib = lambda kb: f"{kb / 1024:,.0f} MiB"
+    tr = r["training_rows"]
+    return (f"| {r['scale']}× | {r['backend']} | {r['rows']:,} rows in {r['import_s']:.1f} s = {r['rows'] / r['import_s']:,.0f} rows/s, {mib(r['import_kb'])} "
+            f"| {tr / r['ours_s']:,.0f} rows/s, {mib(r['ours_kb'])} | {tr / r['load_floor_s']:,.0f} rows/s | {r['load_floor_s'] / r['ours_s']:.0%} "
+            f"| {r['report_s']:.2f} s, {mib(r['report_kb'])} | {r['scan_s']:.2f} s | {r['report_s'] / r['scan_s']:.1f}× |")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scales", nargs="*", default=["1", "10"])
+    ap.add_argument("--backends", default="sqlite,postgres")
+    ap.add_argument("--runs", type=int, default=5)
+    a = ap.parse_args()
+    os.makedirs(work, exist_ok=True)
+    backends = a.backends.split(",")
+    if not os.environ.get("BENCH_NO_BUILD"):
+        log("building release …")
+        subprocess.run(["swift", "build", "-c", "release"], cwd=root, check=True, stdout=sys.stderr)
+    pg = Postgres() if "postgres" in backends else None
+    try:
+        results = []
+        for s in a.scales:
+            results += bench(s, backends, a.runs, pg)
+    finally:
+        if pg:
+            pg.stop()
+    with open(os.path.join(work, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    print("| scale | backend | import-dir, all files (wall, client peak) | training alone: ours (full validation, upsert, change log) | load floor (`sqlite3 .import` / `psql \\copy`) | ours / floor | `report --year 2025 --format json` (median, peak) | scan floor (`count(*)`, `sum(length(staff_no))` per table) | report / scan |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print(row(r))
+
+
+if __name__ == "__main__":
+    main()
