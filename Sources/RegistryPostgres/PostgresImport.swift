@@ -17,12 +17,15 @@ extension PostgresRegistry {
     }
 
     private func importDecoded(_ decoded: DecodedImport, options: ImportOptions, on c: PostgresConnection) async throws -> ImportOutcome {
+        let timing = Timing()
         try await c.query("BEGIN", logger: logger)
         do {
             // One import at a time: validation and writes see the same registry.
             try await c.query("SELECT pg_advisory_xact_lock(7415002)", logger: logger)
             let universe = try await loadUniverse(c, kinds: decoded.kinds, names: decoded.carriesNames)
+            timing.mark("universe")
             let validated = Registry.validateImport(decoded, universe: universe, options: options)
+            timing.mark("validated")
             if validated.failed {
                 try await c.query("ROLLBACK", logger: logger)
                 return ImportOutcome(issues: Registry.sorted(validated.issues), summaries: [], committed: false)
@@ -35,7 +38,8 @@ extension PostgresRegistry {
             var summaries: [FileSummary] = []
             let keyring = LazyKeyring(registry: self)
             for (index, table) in decoded.tables.enumerated() {
-                let counts = try await writeTable(index, table: table, validated: validated, batch: batch, keyring: keyring, options: options, on: c)
+                let counts = try await writeTable(index, table: table, validated: validated, batch: batch, keyring: keyring, options: options,
+                                                  timing: timing, on: c)
                 summaries.append(FileSummary(kind: table.source.kind.name, file: table.source.place, rows: validated.rowCounts[index],
                                              added: counts.added, updated: counts.updated, unchanged: counts.unchanged))
             }
@@ -45,6 +49,7 @@ extension PostgresRegistry {
                 return ImportOutcome(issues: Registry.sorted(validated.issues), summaries: summaries, committed: !options.dryRun, batchID: nil)
             }
             try await c.query("COMMIT", logger: logger)
+            timing.mark("committed")
             return ImportOutcome(issues: Registry.sorted(validated.issues), summaries: summaries, committed: true, batchID: batch)
         } catch {
             _ = try? await c.query("ROLLBACK", logger: logger)
@@ -95,7 +100,7 @@ extension PostgresRegistry {
     // MARK: Writing one table
 
     private func writeTable(_ index: Int, table: DecodedTable, validated: ValidatedImport, batch: Int64, keyring: LazyKeyring,
-                            options: ImportOptions, on c: PostgresConnection) async throws -> (added: Int, updated: Int, unchanged: Int) {
+                            options: ImportOptions, timing: Timing, on c: PostgresConnection) async throws -> (added: Int, updated: Int, unchanged: Int) {
         let kind = table.source.kind
         let stage = "stage_\(index)"
         let columns = kind.storedColumns
@@ -150,17 +155,20 @@ extension PostgresRegistry {
                                               "\(table.source.place): PostgreSQL refused the rows (\(PostgresRegistryError.reason(error))); nothing was changed"))
         }
         if let e = channel.failure { throw e }
+        timing.mark("\(kind.name): copied")
         try await c.query(PostgresQuery(unsafeSQL: "ANALYZE \(stage)"), logger: logger)
 
         let targets = PostgresMerge.targets(for: kind)
         for (n, target) in targets.enumerated() {
-            for statement in target.statements(stage: stage, suffix: "\(index)_\(n)") {
+            for (i, statement) in target.statements(stage: stage, suffix: "\(index)_\(n)").enumerated() {
                 try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                timing.mark("\(kind.name): \(target.table) statement \(i)")
             }
             var binds = PostgresBindings()
             binds.append(batch)
             binds.append(fileName)
             try await c.query(PostgresQuery(unsafeSQL: target.logSQL(suffix: "\(index)_\(n)"), binds: binds), logger: logger)
+            timing.mark("\(kind.name): \(target.table) change log")
         }
         // A line's outcome: added when its main record is new; updated when any of its records changed.
         let parts = targets.enumerated().map { n, t in
@@ -288,5 +296,19 @@ enum CopyText {
             }
         }
         out.append(0x0A)
+    }
+}
+
+/// `TEACHER_REGISTRY_TIMING=1`: where an import's time goes, on standard error.
+final class Timing: @unchecked Sendable {
+    private let on = ProcessInfo.processInfo.environment["TEACHER_REGISTRY_TIMING"] == "1"
+    private let clock = ContinuousClock()
+    private var last: ContinuousClock.Instant
+    init() { last = clock.now }
+    func mark(_ what: String) {
+        guard on else { return }
+        let now = clock.now
+        FileHandle.standardError.write(Data("timing: \(what) +\(now - last)\n".utf8))
+        last = now
     }
 }

@@ -98,6 +98,59 @@ class Postgres:
             subprocess.run(["bash", os.path.join(root, "Tools/postgres/throwaway.sh"), "stop", self.started])
 
 
+def free_port():
+    import socket
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()
+    return p
+
+
+def new_training(src, dst):
+    """Every row of training.csv as a new record (another reference and title): an import that writes."""
+    with open(src, newline="", encoding="utf-8") as f, open(dst, "w", newline="", encoding="utf-8") as g:
+        r, w = csv.reader(f), csv.writer(g, lineterminator="\n")
+        h = next(r); w.writerow(h)
+        ti, ri = h.index("title"), h.index("ref")
+        for row in r:
+            row[ti] += "（补录）"
+            row[ri] = (row[ri] + "-B") if row[ri] else ""
+            w.writerow(row)
+
+
+def http_under_import(d, db, extra_args):
+    """wrk -t2 -c64 on the report route for 20 s while an import writes into the served registry."""
+    import urllib.request, re
+    if not shutil.which("wrk"):
+        return None
+    port = free_port()
+    srv = subprocess.Popen([binary, "serve", "--db", db, "--port", str(port)] + extra_args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/reports/teacher-growth/2025"
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(url, timeout=120).read(); break
+            except Exception:
+                time.sleep(0.2)
+        extra = os.path.join(d, "training-new.csv")
+        new_training(os.path.join(d, "csv", "training.csv"), extra)
+        wrk = subprocess.Popen(["wrk", "-t2", "-c64", "-d20s", "--latency", url], stdout=subprocess.PIPE, text=True)
+        time.sleep(2)
+        t = time.monotonic()
+        imp = subprocess.run([binary, "--db", db, "import", "training", extra] + extra_args, capture_output=True, text=True)
+        import_s = time.monotonic() - t
+        out = wrk.communicate()[0]
+        p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+        scale = {"us": 0.001, "ms": 1, "s": 1000}
+        non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        errors = re.search(r"Socket errors: (.*)", out)
+        reqs = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        return {"p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else None,
+                "non2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(1) if errors else "none",
+                "rps": float(reqs.group(1)) if reqs else None, "import_ok": imp.returncode == 0, "import_s": import_s,
+                "import_done_within_wrk": import_s < 18}
+    finally:
+        srv.terminate(); srv.wait()
+
+
 def bench(scale, backends, runs, pg):
     d = os.path.join(work, f"scale-{scale}")
     shutil.rmtree(d, ignore_errors=True)
@@ -131,8 +184,9 @@ def bench(scale, backends, runs, pg):
                                           f".read {root}/Tools/bench/floor-import.sql", ".quit"], cwd=d)
             log(f"scale {scale} sqlite: report and scan floor …")
             r["report_s"], r["report_kb"] = median_of(runs, [binary, "--db", full, "report", "--year", "2025", "--format", "json"])
-            with open(os.path.join(d, "scan.sql")) as sql:
-                r["scan_s"], _ = median_of(runs, ["sh", "-c", f"sqlite3 {full} < {d}/scan.sql"])
+            r["scan_s"], _ = median_of(runs, ["sh", "-c", f"sqlite3 {full} < {d}/scan.sql"])
+            log(f"scale {scale} sqlite: report route under wrk -c64 while an import writes …")
+            r["http"] = http_under_import(d, full, [])
         else:
             tag = f"s{str(scale).replace('.', '_')}"
             full = f"bench_full_{tag}"
@@ -160,9 +214,13 @@ def bench(scale, backends, runs, pg):
 def row(r):
     mib = lambda kb: f"{kb / 1024:,.0f} MiB"
     tr = r["training_rows"]
+    h = r.get("http")
+    http = "not served from PostgreSQL yet" if r["backend"] == "postgres" else (
+        "wrk missing" if not h else f"p99 {h['p99_ms']:.1f} ms, {h['rps']:,.0f} req/s, non-2xx {h['non2xx']}, socket errors {h['socket_errors']}; "
+                                    f"import of {r['training_rows']:,} new rows {'ok' if h['import_ok'] else 'FAILED'} in {h['import_s']:.1f} s")
     return (f"| {r['scale']}× | {r['backend']} | {r['rows']:,} rows in {r['import_s']:.1f} s = {r['rows'] / r['import_s']:,.0f} rows/s, {mib(r['import_kb'])} "
             f"| {tr / r['ours_s']:,.0f} rows/s, {mib(r['ours_kb'])} | {tr / r['load_floor_s']:,.0f} rows/s | {r['load_floor_s'] / r['ours_s']:.0%} "
-            f"| {r['report_s']:.2f} s, {mib(r['report_kb'])} | {r['scan_s']:.2f} s | {r['report_s'] / r['scan_s']:.1f}× |")
+            f"| {r['report_s']:.2f} s, {mib(r['report_kb'])} | {r['scan_s']:.2f} s | {r['report_s'] / r['scan_s']:.1f}× | {http} |")
 
 
 def main():
@@ -186,8 +244,8 @@ def main():
             pg.stop()
     with open(os.path.join(work, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
-    print("| scale | backend | import-dir, all files (wall, client peak) | training alone: ours (full validation, upsert, change log) | load floor (`sqlite3 .import` / `psql \\copy`) | ours / floor | `report --year 2025 --format json` (median, peak) | scan floor (`count(*)`, `sum(length(staff_no))` per table) | report / scan |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| scale | backend | import-dir, all files (wall, client peak) | training alone: ours (full validation, upsert, change log) | load floor (`sqlite3 .import` / `psql \\copy`) | ours / floor | `report --year 2025 --format json` (median, peak) | scan floor (`count(*)`, `sum(length(staff_no))` per table) | report / scan | report route, `wrk -t2 -c64 -d20s` while an import writes |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(row(r))
 
