@@ -81,11 +81,12 @@ struct Services: Sendable {
     func factYears() async throws -> ClosedRange<Int>? {
         let store = registry
         let version = try await blocking { try store.dataVersion() }
-        let key = "fact-years"
-        if let hit = cache.get(key, version: version) { return Self.decodeYears(hit.body) }
-        let range = try await blocking { try store.factYearRange() }
-        cache.put(key, .init(version: version, body: range.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "", contentType: "text/plain"))
-        return range
+        // Once per data version, however many requests arrive together after a write (single flight).
+        let entry = try await cache.value("fact-years", version: version) {
+            let range = try await Blocking.run { try store.factYearRange() }
+            return .init(version: version, body: range.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "", contentType: "text/plain")
+        }
+        return Self.decodeYears(entry.body)
     }
 
     private static func decodeYears(_ s: String) -> ClosedRange<Int>? {

@@ -11,6 +11,7 @@ extension PostgresRegistry {
     }
 
     func loadFacts(_ query: FactQuery, on c: PostgresConnection) async throws -> PostgresSnapshot {
+        let timing = Timing()
         try await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
         func d(_ n: Int?) -> CivilDate? { n.map { CivilDate(dayNumber: $0) } }
         func day(_ column: String) -> String { "\(column) - DATE '1970-01-01'" }
@@ -36,6 +37,7 @@ extension PostgresRegistry {
                                   openedOn: d(opened), closedOn: d(closed), county: county))
         }
 
+        timing.mark("before budgets")
         var budgets: [String: [Int: Yuan]] = [:]
         for try await (code, year, fen) in try await c.query("SELECT studio_code, year, amount_fen FROM studio_budgets", logger: logger)
             .decode((String, Int, Int).self) {
@@ -55,6 +57,7 @@ extension PostgresRegistry {
                                        schoolCode: school, budgets: budgets[code] ?? [:], county: county))
         }
 
+        timing.mark("before assignments")
         var assignments: [String: [Assignment]] = [:]
         for try await (no, school, from, to, post, stage, subject, course) in try await c.query(q("""
             SELECT staff_no, school_code, \(day("from_date")), \(day("to_date")), post, stage, subject, course_type
@@ -64,6 +67,7 @@ extension PostgresRegistry {
             assignments[no, default: []].append(Assignment(schoolCode: school, from: CivilDate(dayNumber: from), to: d(to), post: p, stage: s,
                                                            subject: subject, courseType: course.flatMap(CourseType.init(rawValue:))))
         }
+        timing.mark("before degrees")
         var degrees: [String: [Degree]] = [:]
         for try await (no, education, obtained) in try await c.query(q("""
             SELECT staff_no, education, \(day("obtained_on")) FROM degrees WHERE \(only) ORDER BY staff_no, id
@@ -71,6 +75,7 @@ extension PostgresRegistry {
             guard let e = Education(rawValue: education) else { continue }
             degrees[no, default: []].append(Degree(e, obtainedOn: CivilDate(dayNumber: obtained)))
         }
+        timing.mark("before titles")
         var titles: [String: [TitleRecord]] = [:]
         for try await (no, title, from) in try await c.query(q("""
             SELECT staff_no, title, \(day("from_date")) FROM titles WHERE \(only) ORDER BY staff_no, id
@@ -78,6 +83,7 @@ extension PostgresRegistry {
             guard let t = Title(rawValue: title) else { continue }
             titles[no, default: []].append(TitleRecord(t, from: CivilDate(dayNumber: from)))
         }
+        timing.mark("before certificates")
         var certificates: [String: [Certificate]] = [:]
         for try await (no, kind, number, issued, revoked) in try await c.query(q("""
             SELECT staff_no, kind, number, \(day("issued_on")), \(day("revoked_on")) FROM certificates WHERE \(only) ORDER BY staff_no, id
@@ -85,6 +91,7 @@ extension PostgresRegistry {
             guard let k = CertificateKind(rawValue: kind) else { continue }
             certificates[no, default: []].append(Certificate(kind: k, number: number, issuedOn: CivilDate(dayNumber: issued), revokedOn: d(revoked)))
         }
+        timing.mark("before designations")
         var designations: [String: [Designation]] = [:]
         for try await (no, kind, level, tier, awarded, expires, revoked) in try await c.query(q("""
             SELECT staff_no, kind, level, tier, \(day("awarded_on")), \(day("expires_on")), \(day("revoked_on"))
@@ -94,17 +101,28 @@ extension PostgresRegistry {
             designations[no, default: []].append(Designation(kind: k, level: l, tier: tier.flatMap(DualQualifiedTier.init(rawValue:)),
                                                              awardedOn: CivilDate(dayNumber: awarded), expiresOn: d(expires), revokedOn: d(revoked)))
         }
+        timing.mark("before countyOrHigher")
         let countyOrHigher = TrainingLevel.allCases.filter(\.isCountyOrHigher).map { "'\($0.rawValue)'" }.joined(separator: ",")
+        // Training is the largest table: one row per person, the records as two integer arrays
+        // (end day; hours × 4 + induction × 2 + county-or-higher), so that the client decodes a few
+        // thousand rows instead of every record.
         var training: [String: [TrainingFact]] = [:]
-        for try await (no, end, tenths, induction, county) in try await c.query(q("""
-            SELECT staff_no, \(day("end_date")), hours_tenths, kind = 'induction', level IN (\(countyOrHigher))
+        for try await (no, ends, packed) in try await c.query(q("""
+            SELECT staff_no, array_agg(\(day("end_date")) ORDER BY id),
+                   array_agg(hours_tenths * 4 + (kind = 'induction')::int * 2 + (level IN (\(countyOrHigher)))::int ORDER BY id)
             FROM training t
             WHERE status = 'approved' AND NOT EXISTS (SELECT 1 FROM training_voids v WHERE v.training_id = t.id) AND \(only)
-            ORDER BY staff_no, id
-            """), logger: logger).decode((String, Int, Int, Bool, Bool).self) {
-            training[no, default: []].append(TrainingFact(endDate: CivilDate(dayNumber: end), hours: Hours(tenths: tenths),
-                                                          isInduction: induction, isCountyOrHigher: county))
+            GROUP BY staff_no ORDER BY staff_no
+            """), logger: logger).decode((String, [Int32], [Int32]).self) {
+            var list: [TrainingFact] = []
+            list.reserveCapacity(ends.count)
+            for (end, p) in zip(ends, packed) {
+                list.append(TrainingFact(endDate: CivilDate(dayNumber: Int(end)), hours: Hours(tenths: Int(p >> 2)),
+                                         isInduction: p & 2 != 0, isCountyOrHigher: p & 1 != 0))
+            }
+            training[no] = list
         }
+        timing.mark("before rotations")
         var rotations: [String: [Rotation]] = [:]
         for try await (no, from, to, kind, start, end) in try await c.query(q("""
             SELECT staff_no, from_school, to_school, kind, \(day("start_date")), \(day("end_date")) FROM rotations WHERE \(only) ORDER BY staff_no, id
@@ -112,6 +130,7 @@ extension PostgresRegistry {
             guard let k = RotationKind(rawValue: kind) else { continue }
             rotations[no, default: []].append(Rotation(fromSchool: from, toSchool: to, kind: k, start: CivilDate(dayNumber: start), end: d(end)))
         }
+        timing.mark("before registrations")
         var registrations: [String: [RegistrationFact]] = [:]
         var appraisals: [String: [Int: AppraisalResult]] = [:]
         if query.registrations {
@@ -129,6 +148,7 @@ extension PostgresRegistry {
                 appraisals[no, default: [:]][year] = res
             }
         }
+        timing.mark("before people")
         var people: [TeacherFacts] = []
         var names: [String: String] = [:]
         // Names only for the views that show people (compliance, rotation candidates).
@@ -147,6 +167,7 @@ extension PostgresRegistry {
                 rotations: rotations[no] ?? [], registrations: registrations[no] ?? [], appraisals: appraisals[no] ?? [:],
                 gender: gender.flatMap(Gender.init(rawValue:)), birthDate: d(birth)))
         }
+        timing.mark("before latest")
         var latest: Int?
         for try await y in try await c.query("""
             SELECT CAST(EXTRACT(YEAR FROM MAX(d)) AS integer) FROM (SELECT MAX(end_date) AS d FROM training UNION ALL SELECT MAX(from_date) FROM assignments

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import GRDBSQLite
 import TeacherGrowth
 
 /// Reads the facts the metrics need, in bulk: schools and studios whole, people one at a time through
@@ -134,6 +136,64 @@ public struct FactReader: FactSource {
         }
     }
 
+    /// The training cursor, stepped with the C API: each row's staff number is compared with the
+    /// person's in SQLite's own buffer (byte order, as the BINARY collation sorts), and only the
+    /// four integers of a record are read.
+    private final class TrainingCursor {
+        let statement: Statement
+        let db: Database
+        var hasRow = false
+
+        init(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
+            self.db = db
+            statement = try db.makeStatement(sql: sql)
+            try statement.setArguments(arguments)
+            try step()
+        }
+
+        deinit { sqlite3_reset(statement.sqliteStatement) }
+
+        private func step() throws {
+            let rc = sqlite3_step(statement.sqliteStatement)
+            if rc == SQLITE_ROW { hasRow = true; return }
+            hasRow = false
+            if rc != SQLITE_DONE {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+        }
+
+        /// Compares the current row's staff number with `key`: <0, 0, >0.
+        private func compare(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
+            let s = statement.sqliteStatement
+            let n = Int(sqlite3_column_bytes(s, 0))
+            guard let p = sqlite3_column_text(s, 0) else { return key.isEmpty ? 0 : -1 }
+            let common = min(n, key.count)
+            let c = common == 0 ? 0 : memcmp(p, key.baseAddress!, common)
+            if c != 0 { return c }
+            return n == key.count ? 0 : (n < key.count ? -1 : 1)
+        }
+
+        func take(_ staffNo: String) throws -> [TrainingFact] {
+            var out: [TrainingFact] = []
+            var key = Array(staffNo.utf8)
+            try key.withUnsafeMutableBufferPointer { raw in
+                let k = UnsafeBufferPointer(raw)
+                while hasRow {
+                    let c = compare(k)
+                    if c > 0 { break }
+                    if c == 0 {
+                        let s = statement.sqliteStatement
+                        out.append(TrainingFact(endDate: CivilDate(dayNumber: Int(sqlite3_column_int64(s, 1))),
+                                                hours: Hours(tenths: Int(sqlite3_column_int64(s, 2))),
+                                                isInduction: sqlite3_column_int64(s, 3) != 0, isCountyOrHigher: sqlite3_column_int64(s, 4) != 0))
+                    }
+                    try step()
+                }
+            }
+            return out
+        }
+    }
+
     /// Calls `body` with each person's facts, in staff-number order. With `registrations`, also
     /// reads certificate registrations and appraisals (what the compliance view needs).
     public func forEachTeacher(registrations withRegistrations: Bool = false, _ body: (TeacherFacts) throws -> Void) throws {
@@ -175,16 +235,15 @@ public struct FactReader: FactSource {
                         tier: (r[3] as String?).flatMap(DualQualifiedTier.init(rawValue:)), awardedOn: d(r[4])!,
                         expiresOn: d(r[5]), revokedOn: d(r[6]))
         }
-        let training = try group("""
+        // Training is the largest table (ten records per person): read through the C API, four
+        // integers per row and the staff number compared in place, without a Row per record.
+        let training = try TrainingCursor(db, """
             SELECT staff_no, CAST(julianday(end_date) - 2440587.5 AS INTEGER), hours_tenths, kind = 'induction',
                    \(FactReader.countyOrHigherSQL)
             FROM training t
             WHERE status = 'approved' AND NOT EXISTS (SELECT 1 FROM training_voids v WHERE v.training_id = t.id) AND \(only)
             ORDER BY staff_no
-            """) { r in
-            // The day number and the two flags come from SQL: no strings to build per record.
-            TrainingFact(endDate: CivilDate(dayNumber: r[1]), hours: Hours(tenths: r[2]), isInduction: r[3], isCountyOrHigher: r[4])
-        }
+            """, args)
         let rotations = try group("SELECT staff_no, from_school, to_school, kind, start_date, end_date FROM rotations WHERE \(only) ORDER BY staff_no") { r in
             Rotation(fromSchool: r[1], toSchool: r[2], kind: RotationKind(rawValue: r[3])!, start: d(r[4])!, end: d(r[5]))
         }
