@@ -113,6 +113,17 @@ struct PostgresMerge {
         return [gather, outcome] + (update.map { [$0] } ?? []) + [insert]
     }
 
+    /// A value as text the way the export writes it (NULL stays NULL).
+    static func text(_ v: String, _ kind: CellKind?) -> String {
+        switch kind {
+        case .tenths: "trim_scale(\(v)::numeric / 10)::text"
+        case .hundredths: "trim_scale(\(v)::numeric / 100)::text"
+        case .yesNo: "CASE WHEN \(v) IS NULL THEN NULL WHEN \(v) = 1 THEN 'yes' ELSE 'no' END"
+        case .date: "to_char(\(v), 'YYYY-MM-DD')"
+        default: "\(v)::text"
+        }
+    }
+
     /// The change-log entries of the lines that added or updated a record; `$1` the batch, `$2` the file.
     func logSQL(suffix: String) -> String {
         let o = "o_\(suffix)"
@@ -120,10 +131,17 @@ struct PostgresMerge {
         let entityKey = key == ["ref"] ? "t.ref" : "concat_ws('|', \(key.map { "t.\($0)" }.joined(separator: ", ")))"
         let staffNo = (kind?.hasStaffNo ?? false) || table == "teachers" ? "t.staff_no" : "NULL"
         let on = key.map { "t.\($0) = o.n_\($0)" } + (storedFilter.map { [$0.replacingOccurrences(of: "e.", with: "t.")] } ?? [])
-        // Each changed field's value before (the stored record, or the file's previous row) and after.
+        // Each changed field's value before (the stored record, or the file's previous row) and after,
+        // as the SQLite writer keeps it (`UpdateDetail`): the file's column name, values as people write
+        // them (hours and money as decimals, dates as ISO text), identity numbers never copied.
         let detail = nonKey.isEmpty ? "NULL" : """
-            CASE WHEN o.outcome = 'u' THEN jsonb_strip_nulls(jsonb_build_object(\(nonKey.map { c in
-                "'\(c)', CASE WHEN (CASE WHEN o.rn = 1 THEN o.o_\(c) ELSE o.p_\(c) END) IS DISTINCT FROM o.f_\(c) THEN jsonb_build_array(CASE WHEN o.rn = 1 THEN o.o_\(c) ELSE o.p_\(c) END, o.f_\(c)) END"
+            CASE WHEN o.outcome = 'u' THEN jsonb_strip_nulls(jsonb_build_object(\(nonKey.map { (c: String) -> String in
+                let before = "(CASE WHEN o.rn = 1 THEN o.o_\(c) ELSE o.p_\(c) END)", after = "o.f_\(c)"
+                let spec = kind?.columns.first { $0.db == c && $0.stored }
+                let name = c == "national_id" ? "national_id" : (spec?.name ?? c)
+                let pair = c == "national_id" ? "jsonb_build_array('*', '*')"
+                    : "jsonb_build_array(\(Self.text(before, spec?.kind)), \(Self.text(after, spec?.kind)))"
+                return "'\(name)', CASE WHEN \(before) IS DISTINCT FROM \(after) THEN \(pair) END"
             }.joined(separator: ", ")))) END
             """
         return """

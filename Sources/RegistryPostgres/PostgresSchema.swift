@@ -34,9 +34,9 @@ enum PostgresSchema {
       area text NOT NULL CHECK (area IN ('urban','town','rural')),
       township text,
       ownership text NOT NULL CHECK (ownership IN ('public','private')),
-      students integer CHECK (students >= 0),
-      pe_quota integer CHECK (pe_quota >= 0),
-      arts_quota integer CHECK (arts_quota >= 0),
+      students bigint CHECK (students >= 0),
+      pe_quota bigint CHECK (pe_quota >= 0),
+      arts_quota bigint CHECK (arts_quota >= 0),
       opened_on date,
       closed_on date,
       CHECK (opened_on IS NULL OR closed_on IS NULL OR opened_on <= closed_on)
@@ -101,7 +101,7 @@ enum PostgresSchema {
       start_date date NOT NULL,
       end_date date NOT NULL,
       hours_tenths integer NOT NULL CHECK (hours_tenths > 0 AND hours_tenths <= 20000),
-      credits_tenths integer CHECK (credits_tenths >= 0),
+      credits_tenths bigint CHECK (credits_tenths >= 0),
       status text NOT NULL DEFAULT 'approved' CHECK (status IN ('approved','pending','rejected')),
       ref text COLLATE "C" CHECK (ref IS NULL OR length(ref) > 0),
       CHECK (start_date <= end_date)

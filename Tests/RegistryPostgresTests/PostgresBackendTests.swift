@@ -118,7 +118,11 @@ struct BothBackends {
         try Binary.ok(args + ["--db", postgres, "--output", b.path], key: key)
         let x = try Data(contentsOf: a), y = try Data(contentsOf: b)
         #expect(x.count > 200, "\(args) wrote almost nothing", sourceLocation: sourceLocation)
-        #expect(x == y, "\(args.joined(separator: " ")) differs between SQLite and PostgreSQL", sourceLocation: sourceLocation)
+        // A Bool, not the two values: a failure names the first differing byte instead of diffing megabytes.
+        let equal = x == y
+        let at = zip(x, y).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(x.count, y.count)
+        #expect(equal, "\(args.joined(separator: " ")) differs between SQLite and PostgreSQL (\(x.count) vs \(y.count) bytes, first difference at byte \(at))",
+                sourceLocation: sourceLocation)
     }
 
     /// Imports on both; the summaries (files, rows, added, updated, unchanged) must be equal.
@@ -131,6 +135,19 @@ struct BothBackends {
         let table = { (s: String) in s.split(separator: "\n").filter { !$0.hasPrefix("已导入") && !$0.hasPrefix("Imported") } }
         #expect(table(a.stdout) == table(b.stdout), "\(a.stdout)\n—\n\(b.stdout)")
         return b.stdout
+    }
+
+    /// Each update's entry and its detail (keys sorted), on each backend.
+    func updateDetails() throws -> (sqlite: [String], postgres: [String]) {
+        let q = "SELECT entity || ' ' || entity_key || ' ' || COALESCE(line, 0) || '#' || detail FROM change_log WHERE action = 'update' AND detail IS NOT NULL ORDER BY batch_id, entity, line, entity_key"
+        func canonical(_ s: String) throws -> String {
+            let parts = s.split(separator: "#", maxSplits: 1).map(String.init)
+            let object = try JSONSerialization.jsonObject(with: Data(parts[1].utf8))
+            return parts[0] + " " + String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }
+        let s = try DatabaseQueue(path: sqlite).read { db in try String.fetchAll(db, sql: q) }.map(canonical)
+        let p = try TestServer.column(postgres, q.replacingOccurrences(of: "'#' || detail", with: "'#' || detail::text")).map { try canonical($0 ?? "") }
+        return (s, p)
     }
 
     /// The change log as (action, entity, key, staff, file, line), in order, on each backend.
@@ -226,6 +243,34 @@ struct PostgresBackendTests {
         let log = try both.changeLog()
         #expect(log.sqlite.count > 1000)
         #expect(log.sqlite == log.postgres)
+        // Each update keeps the changed fields' old and new values in the same words on both.
+        let details = try both.updateDetails()
+        #expect(details.sqlite.count >= 6)
+        #expect(details.sqlite == details.postgres)
+        try both.same(["report", "--year", "2026", "--format", "json"])
+        try both.same(["compliance", "--as-of", "2026-11-30", "--format", "json"])
+    }
+
+    /// Text COPY could misread (backslashes, a literal \N, quotes) and numbers beyond 32 bits are
+    /// stored as written, with the same figures on both backends.
+    @Test func awkwardValuesSurviveCOPY() throws {
+        let both = try BothBackends()
+        try both.importBoth(["import-dir", countyFixture])
+        let staff = try #require(String(contentsOfFile: countyFixture + "/teachers.csv", encoding: .utf8).split(separator: "\n")[1].split(separator: ",").first)
+        let training = both.dir.appendingPathComponent("training.csv")
+        let rows = [
+            "staff_no,title,level,start_date,end_date,hours,provider,ref",
+            "\(staff),\"C:\\培训\\2026 \"\"线上\"\"\",县级,2026-03-01,2026-03-02,8,\\N,REF\\1",
+            "\(staff),反斜杠结尾\\,市级,2026-04-01,2026-04-02,12.5,,",
+        ]
+        try (rows.joined(separator: "\n") + "\n").write(to: training, atomically: true, encoding: .utf8)
+        try both.importBoth(["import", "training", training.path])
+        let schools = both.dir.appendingPathComponent("schools.csv")
+        try "code,name,type,area,ownership,students\nS001,酉阳一中,senior,urban,public,9999999999\n".write(to: schools, atomically: true, encoding: .utf8)
+        try both.importBoth(["import", "schools", schools.path])
+        let stored = try TestServer.column(both.postgres, "SELECT title || '|' || COALESCE(provider, '<null>') || '|' || COALESCE(ref, '<null>') FROM training WHERE start_date >= '2026-03-01' ORDER BY start_date")
+        #expect(stored == ["C:\\培训\\2026 \"线上\"|\\N|REF\\1", "反斜杠结尾\\|<null>|<null>"])
+        #expect(try TestServer.column(both.postgres, "SELECT students::text FROM schools WHERE code = 'S001'") == ["9999999999"])
         try both.same(["report", "--year", "2026", "--format", "json"])
         try both.same(["compliance", "--as-of", "2026-11-30", "--format", "json"])
     }

@@ -50,7 +50,7 @@ package struct Column: Sendable {
     let required: Bool
     let fallback: Fallback
     /// False for a column that is read only to check the row (`name` beside `staff_no`).
-    let stored: Bool
+    package let stored: Bool
     /// Free text (names, titles, providers): kept as written. Other columns read full-width
     /// digits, letters and punctuation (`２４`, `Ｔ０００１`, `２０２３．９．１`) as their ASCII forms.
     let freeText: Bool
