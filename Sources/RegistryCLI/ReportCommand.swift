@@ -110,14 +110,7 @@ struct ReportCommand: ParsableCommand {
             } else {
                 review = try registry!.planReview(plan, today: Today.date)
             }
-            switch format {
-            case .text: try Output.write(ReviewRendering.text(review, language: l), to: output)
-            case .markdown: try Output.write(ReviewRendering.markdown(review, language: l), to: output)
-            case .csv: try Output.write(ReviewRendering.csv(review, language: l), to: output)
-            case .json: try Output.write(ReviewRendering.json(review, language: l), to: output)
-            case .html: try Output.write(ReviewRendering.html(review, language: l), to: output)
-            case .xlsx: try Output.write(try ReviewRendering.workbook(review, language: l), to: output)
-            }
+            try write(review, language: l)
             return
         }
         let day = asOf.flatMap { try? DateInput.parse($0).get() }
@@ -129,10 +122,27 @@ struct ReportCommand: ParsableCommand {
         } else {
             report = try registry!.growthReport(catalog: catalog, year: year!, asOf: day, today: Today.date)
         }
+        try write(report, language: l)
+    }
+
+    /// Writes a report in the chosen format.
+    func write(_ report: GrowthReport, language l: Language) throws {
         if format == .xlsx {
             try Output.write(try XLSXReport.render(report, language: l), to: output)
         } else {
             try Output.write(ReportRendering.render(report, format: format, language: l), to: output)
+        }
+    }
+
+    /// Writes a plan's final review in the chosen format.
+    func write(_ review: PlanReview, language l: Language) throws {
+        switch format {
+        case .text: try Output.write(ReviewRendering.text(review, language: l), to: output)
+        case .markdown: try Output.write(ReviewRendering.markdown(review, language: l), to: output)
+        case .csv: try Output.write(ReviewRendering.csv(review, language: l), to: output)
+        case .json: try Output.write(ReviewRendering.json(review, language: l), to: output)
+        case .html: try Output.write(ReviewRendering.html(review, language: l), to: output)
+        case .xlsx: try Output.write(try ReviewRendering.workbook(review, language: l), to: output)
         }
     }
 }
@@ -171,20 +181,8 @@ extension ReportCommand {
         } catalog: { try planOptions.catalog(from: $0) }
         switch made {
         case .review(let review):
-            switch format {
-            case .text: try Output.write(ReviewRendering.text(review, language: l), to: output)
-            case .markdown: try Output.write(ReviewRendering.markdown(review, language: l), to: output)
-            case .csv: try Output.write(ReviewRendering.csv(review, language: l), to: output)
-            case .json: try Output.write(ReviewRendering.json(review, language: l), to: output)
-            case .html: try Output.write(ReviewRendering.html(review, language: l), to: output)
-            case .xlsx: try Output.write(try ReviewRendering.workbook(review, language: l), to: output)
-            }
-        case .report(let report):
-            if format == .xlsx {
-                try Output.write(try XLSXReport.render(report, language: l), to: output)
-            } else {
-                try Output.write(ReportRendering.render(report, format: format, language: l), to: output)
-            }
+            try write(review, language: l)        case .report(let report):
+            try write(report, language: l)
         }
     }
 }
