@@ -20,10 +20,9 @@ Exits 1 on the first failed check, with the page's address and what was expected
 import argparse, csv, io, json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 PASSWORDS = {"county1": "county-pass-1", "hr1": "hr-pass-123", "p1": "principal-1"}
@@ -89,19 +88,42 @@ class Session:
         self.base, self.width, self.shots = base, width, shots
         self.d = browser(width)
         self.wait = WebDriverWait(self.d, 15)
+        self.mark = 0
 
     def go(self, path):
         self.d.get(self.base + path)
         self.settled()
 
     def settled(self):
-        self.wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+        def complete(d):
+            try:
+                return d.execute_script("return document.readyState") == "complete"
+            except WebDriverException:
+                return False  # between documents; ask again
+        self.wait.until(complete)
 
     def click(self, element):
         """Clicks something that loads a new page, and waits for that page."""
-        old = self.d.find_element(By.TAG_NAME, "html")
-        element.click()
-        self.wait.until(EC.staleness_of(old))
+        self.navigate(element.click)
+
+    def navigate(self, action):
+        """Runs an action that loads a new page (a click, a form's submit), and waits for that page.
+
+        A mark goes on the old page's window object; the new page's window has none. (Waiting for the old <html>
+        element to go stale raced with Chromium tearing the old document down: "Node with given id does not
+        belong to the document".)"""
+        self.mark += 1
+        token = f"page-{self.mark}"
+        self.d.execute_script("window.__browserTestMark = arguments[0]", token)
+        action()
+
+        def left_old_page(d):
+            try:
+                return d.execute_script("return window.__browserTestMark || null") != token
+            except WebDriverException:
+                return False  # between documents; ask again
+
+        self.wait.until(left_old_page)
         self.settled()
 
     def text(self):
@@ -267,10 +289,7 @@ def hr(s, binary, db, workdir, staff_no, school, first):
     s.go("/teachers")
     box = d.find_element(By.NAME, "q")
     box.send_keys(staff_no)
-    old = d.find_element(By.TAG_NAME, "html")
-    box.submit()
-    s.wait.until(EC.staleness_of(old))
-    s.settled()
+    s.navigate(box.submit)
     check(len(d.find_elements(By.CSS_SELECTOR, f"a[href='/teachers/{staff_no}']")) > 0, "the teacher is found by staff number", d)
     s.shot("hr-search")
     s.sign_out()
