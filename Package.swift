@@ -87,16 +87,19 @@ let package = Package(
             dependencies: ["GrowthReports", "RegistryStore", "TeacherGrowth"],
             exclude: ["Golden"]
         ),
+        // What the test suites share: a fresh registry on the backend the run asks for.
+        .target(name: "RegistryTestSupport", dependencies: ["RegistryStore", "RegistryPostgres"], path: "Tests/Support"),
         .testTarget(
             name: "RegistryHTTPTests",
-            dependencies: ["RegistryHTTP", "RegistryStore", "TeacherGrowth", "Spreadsheets",
+            dependencies: ["RegistryHTTP", "RegistryStore", "TeacherGrowth", "Spreadsheets", "RegistryTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "RegistryCLITests", dependencies: ["RegistryCLI", "RegistryStore", "TeacherGrowth", "DemoCounty", "Spreadsheets"]),
         .testTarget(
             name: "RegistryPostgresTests",
-            dependencies: ["RegistryPostgres", "RegistryStore", "TeacherGrowth",
+            dependencies: ["RegistryPostgres", "RegistryStore", "TeacherGrowth", "RegistryTestSupport", "RegistryHTTP",
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),

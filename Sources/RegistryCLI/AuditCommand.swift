@@ -29,7 +29,7 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         func date(_ s: String?) -> CivilDate? { s.flatMap { try? DateInput.parse($0).get() } }
-        let entries = try database.open().audit(.init(actor: user, school: school, staffNo: staffNo, from: date(from), to: date(to), limit: limit))
+        let entries = try database.backend().audit(.init(actor: user, school: school, staffNo: staffNo, from: date(from), to: date(to), limit: limit))
         let zh = language.language == .zh
         if format == "csv" {
             var t = ReportTable(name: "audit", headers: zh ? ["时间", "操作人", "角色", "地址", "路径", "内容", "学校", "工号", "人数"]

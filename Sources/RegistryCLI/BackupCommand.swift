@@ -11,6 +11,15 @@ struct Backup: ParsableCommand {
     @Argument(help: "备份文件（新文件名）The new file to write.") var destination: String
 
     func run() throws {
+        if database.isPostgres {
+            let registry = try database.openPostgres()
+            let entries = try registry.dump(to: destination)
+            print(CLI.say("已用 pg_dump 把 \(registry.displayURL) 备份到 \(destination)（\(entries) 项，pg_restore 可读回）。恢复：createdb 新库名，然后 pg_restore -d 新库名 \(destination)。",
+                          "Backed up \(registry.displayURL) to \(destination) with pg_dump (\(entries) entries; pg_restore reads it back). Restore: createdb NEWDB, then pg_restore -d NEWDB \(destination)."))
+            Console.error(CLI.say("注意：身份证号的密钥文件 \(registry.keyFile) 不在备份中；请另行妥善保管一份，恢复时需要它。",
+                                  "Note: the identity-number key file \(registry.keyFile) is not in the backup; keep a copy of it apart, a restore needs it."))
+            return
+        }
         let registry = try database.open()
         try registry.backup(to: destination) { done, total in Console.progress(CLI.say("正在备份：\(done) / \(total) 页……", "backup: \(done) of \(total) pages …")) }
         Console.endProgress()

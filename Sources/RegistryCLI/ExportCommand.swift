@@ -30,7 +30,7 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        let registry = try database.open()
+        let registry = try database.backend()
         let kind = ImportKind.named(kind)!
         let format = ExportFormat(rawValue: format)!
         if ["teachers", "training", "certificates", "registrations", "assignments", "designations", "rotations", "appraisals", "degrees", "titles", "studio_members"].contains(kind.name) {

@@ -22,10 +22,10 @@ struct KeyCommand: ParsableCommand {
         @OptionGroup var language: LanguageOption
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.backend()
             let r = try registry.rotateIdentityKey(actor: Actor.current)
-            print(CLI.say("已更换身份证号密钥（\(r.old) → \(r.new)），重新加密 \(r.count) 个身份证号；密钥文件：\(database.resolvedKeyFile)。请备份新的密钥文件，并重启正在运行的 serve。",
-                          "Replaced the identity-number key (\(r.old) → \(r.new)) and re-sealed \(r.count) numbers; key file: \(database.resolvedKeyFile). Back up the new key file and restart a running server."))
+            print(CLI.say("已更换身份证号密钥（\(r.old) → \(r.new)），重新加密 \(r.count) 个身份证号；密钥文件：\(registry.identityKeyFile ?? database.resolvedKeyFile)。请备份新的密钥文件，并重启正在运行的 serve。",
+                          "Replaced the identity-number key (\(r.old) → \(r.new)) and re-sealed \(r.count) numbers; key file: \(registry.identityKeyFile ?? database.resolvedKeyFile). Back up the new key file and restart a running server."))
         }
     }
 }

@@ -21,7 +21,7 @@ struct PlanCommand: ParsableCommand {
         @OptionGroup var language: LanguageOption
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.backend()
             let catalog = try registry.planCatalog()
             let stored = Set(try registry.storedPlans().map(\.id))
             let zh = language.language == .zh
@@ -43,7 +43,7 @@ struct PlanCommand: ParsableCommand {
         @Argument(help: "规划编号（见 plan list）") var id: String
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.backend()
             guard let plan = try registry.planCatalog().plan(id: id) else {
                 throw UserError("没有编号为 \(id) 的规划；可用 teacher-registry plan list 查看", "There is no plan \(id); see teacher-registry plan list.")
             }
@@ -65,7 +65,7 @@ struct PlanCommand: ParsableCommand {
         @Option(name: .customLong("plan"), help: "目标表要更新的规划编号（默认按年度）") var planID: String?
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.backend()
             let outcomes = try registry.importPlan(path: file, planID: planID, actor: Actor.current)
             let zh = language.language == .zh
             for o in outcomes {
@@ -97,7 +97,7 @@ struct PlanCommand: ParsableCommand {
         }
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.backend()
             guard let plan = try registry.planCatalog().plan(id: id) else {
                 throw UserError("没有编号为 \(id) 的规划；可用 teacher-registry plan list 查看", "There is no plan \(id); see teacher-registry plan list.")
             }

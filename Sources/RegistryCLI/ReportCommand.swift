@@ -91,9 +91,10 @@ struct ReportCommand: ParsableCommand {
         let registry: Registry?
         let catalog: PlanCatalog
         if database.isPostgres {
-            postgres = try database.openPostgres().facts()
+            let pg = try database.openPostgres()
+            postgres = try pg.facts()
             registry = nil
-            catalog = try planOptions.catalog(from: PlanCatalog.bundled)
+            catalog = try planOptions.catalog(from: try pg.planCatalog())
         } else {
             registry = try database.open()
             catalog = try planOptions.catalog(registry!)
@@ -209,8 +210,9 @@ enum RegistryFacts {
                                   _ body: @escaping @Sendable (any FactSource, PlanCatalog, Bool) throws -> T,
                                   catalog pick: (PlanCatalog) throws -> PlanCatalog) throws -> T {
         if database.isPostgres {
-            let snapshot = try database.openPostgres().facts(query)
-            return try body(snapshot, try pick(.bundled), snapshot.demoDescription != nil)
+            let registry = try database.openPostgres()
+            let snapshot = try registry.facts(query)
+            return try body(snapshot, try pick(try registry.planCatalog()), snapshot.demoDescription != nil)
         }
         let registry = try database.open()
         let catalog = try pick(try registry.planCatalog())

@@ -25,15 +25,16 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
-        let registry = try database.open()
-        let plans: PlanChoice = planOptions.plan == nil ? .registry : .fixed(try planOptions.catalog(registry))
+        let registry = try database.backend()
+        let plans: PlanChoice = planOptions.plan == nil ? .registry : .fixed(try planOptions.catalog(from: try registry.planCatalog()))
         var logger = Logger(label: "teacher-registry")
         logger.logLevel = .info
         let box = ErrorBox()
         let done = DispatchSemaphore(value: 0)
         let (host, port) = (self.host, self.port)
-        Console.error(CLI.say("teacher-registry 正在提供服务：\(database.resolvedPath)，http://\(host):\(port)（Ctrl-C 停止）",
-                              "teacher-registry serving \(database.resolvedPath) on http://\(host):\(port) (Ctrl-C to stop)"))
+        _ = try registry.dataVersion()  // connects (and migrates) now, so that a wrong address is said before serving
+        Console.error(CLI.say("teacher-registry 正在提供服务：\(database.displayName)，http://\(host):\(port)（Ctrl-C 停止）",
+                              "teacher-registry serving \(database.displayName) on http://\(host):\(port) (Ctrl-C to stop)"))
         let sessions = SessionSettings(idleLimit: sessionHours * 3600, secureCookies: secureCookies)
         Task {
             do {
@@ -80,7 +81,7 @@ struct TokenCommand: ParsableCommand {
         }
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.backend()
             do {
                 let (token, secret) = try registry.createToken(role: CountyRoles.role(role)!, school: school, name: name, actor: Actor.current,
                                                                expiresInDays: expiresInDays, county: county)
@@ -96,7 +97,7 @@ struct TokenCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         func run() throws {
             var t = TextTable(headers: ["ID", "名称 name", "角色 role", "学校 school", "创建 created", "失效 expires", "最近使用 last used", "撤销 revoked"])
-            for x in try database.open().listTokens() {
+            for x in try database.backend().listTokens() {
                 t.add(["\(x.id)", x.name, x.role.rawValue, x.schoolCode ?? "", ChinaTime.display(x.createdAt), x.expiresAt.map { ChinaTime.display($0) } ?? "",
                        x.lastUsedAt.map { ChinaTime.display($0) } ?? "", x.revokedAt.map { ChinaTime.display($0) } ?? ""])
             }
@@ -110,7 +111,7 @@ struct TokenCommand: ParsableCommand {
         @Argument(help: "The token's ID or name.") var token: String
         func run() throws {
             do {
-                let t = try database.open().revokeToken(token, actor: Actor.current)
+                let t = try database.backend().revokeToken(token, actor: Actor.current)
                 print(CLI.say("已撤销令牌 \(t.id)（\(t.name)）。", "Revoked token \(t.id) (\(t.name))."))
             } catch let e as TokenError { throw UserError(e.message) }
         }

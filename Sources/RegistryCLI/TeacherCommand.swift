@@ -17,10 +17,10 @@ struct TeacherCommand: ParsableCommand {
         @Flag(help: "同时列出此人的全部变更记录 Also list every change recorded for this person.") var history = false
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.backend()
             guard let record = try registry.teacherRecord(staffNo: staffNo) else {
-                throw UserError("\(database.resolvedPath) 中没有工号 \(staffNo)；请核对工号，或先导入教师表",
-                                "There is no staff number \(staffNo) in \(database.resolvedPath); check the number (工号) or import teachers.csv first.")
+                throw UserError("\(database.displayName) 中没有工号 \(staffNo)；请核对工号，或先导入教师表",
+                                "There is no staff number \(staffNo) in \(database.displayName); check the number (工号) or import teachers.csv first.")
             }
             try ReadAudit.record(registry, command: "teacher show\(history ? " --history" : "")", what: "teacher", school: record.assignments.last?.schoolCode,
                                  staffNo: staffNo, people: 1)

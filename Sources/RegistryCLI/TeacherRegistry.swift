@@ -64,6 +64,7 @@ public struct TeacherRegistry: ParsableCommand {
         case let e as AccountError: return e.message
         case let e as IdentityKeyError: return e.message
         case let e as PostgresRegistryError: return e.message
+        case let e as BackendUnsupported: return e.message
         default: return DatabaseFailure.from(error)?.message
         }
     }
@@ -126,12 +127,18 @@ struct DatabaseOptions: ParsableArguments {
     /// The database as people should see it: a path, or a server address without its password.
     var displayName: String { isPostgres ? ((try? openPostgres().displayURL) ?? resolvedPath) : resolvedPath }
 
+    /// The SQLite registry --db names (the commands' SQLite paths; every command also has a PostgreSQL path).
     func open() throws -> Registry {
         if isPostgres {
-            throw UserError("这个命令暂不支持 PostgreSQL 数据库；PostgreSQL 上可用：import、import-dir、demo、report、compliance、rotation（见 README“PostgreSQL”一节）",
-                            "This command does not work on a PostgreSQL registry yet; on PostgreSQL use import, import-dir, demo, report, compliance and rotation (README, \"PostgreSQL\").")
+            // A guard: a postgres:// address must never become a SQLite file of that name.
+            throw UserError("\(displayName) 是 PostgreSQL 数据库，这里需要 SQLite 数据库文件", "\(displayName) is a PostgreSQL database; a SQLite file is needed here.")
         }
         return try Registry(path: resolvedPath, keyFile: resolvedKeyFile)
+    }
+
+    /// The registry on either backend.
+    func backend() throws -> any RegistryBackend {
+        isPostgres ? try openPostgres() : try Registry(path: resolvedPath, keyFile: resolvedKeyFile)
     }
 
     /// The PostgreSQL registry --db names; its key file is --key-file, else $TEACHER_REGISTRY_KEY_FILE,
@@ -154,7 +161,7 @@ enum Actor {
 
 /// Reads of personal data from the command line are audited like the server's (`audit` lists them).
 enum ReadAudit {
-    static func record(_ registry: Registry, command: String, what: String, school: String? = nil, staffNo: String? = nil, people: Int) throws {
+    static func record(_ registry: any RegistryBackend, command: String, what: String, school: String? = nil, staffNo: String? = nil, people: Int) throws {
         try registry.recordRead(actor: Actor.current, role: "cli", client: nil, route: command, what: what, school: school, staffNo: staffNo, people: people)
     }
 }

@@ -27,7 +27,7 @@ struct TrainingCommand: ParsableCommand {
         }
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.backend()
             var targets = ids
             if let batch {
                 targets = try registry.pendingTrainingIDs(batch: batch)
@@ -46,7 +46,7 @@ struct TrainingCommand: ParsableCommand {
         @Option(help: "驳回原因（必填，记入变更记录）") var reason: String
 
         func run() throws {
-            let o = try database.open().reviewTraining(ids: ids, decision: .reject, reason: reason, actor: Actor.current)
+            let o = try database.backend().reviewTraining(ids: ids, decision: .reject, reason: reason, actor: Actor.current)
             print(CLI.say("已驳回 \(o.ids.count) 条培训记录（审核批次 \(o.batchID)）。", "Rejected \(o.ids.count) training records (review batch \(o.batchID))."))
         }
     }
@@ -74,9 +74,9 @@ struct TrainingCommand: ParsableCommand {
             var fields = ["staff_no": staffNo, "title": title, "level": level, "start_date": start, "end_date": end, "hours": hours]
             fields["mode"] = mode; fields["kind"] = kind; fields["provider"] = provider
             fields["credits"] = credits; fields["status"] = status; fields["ref"] = ref
-            let registry = try database.open()
+            let registry = try database.backend()
             do {
-                let result = try registry.addTraining(fields, actor: Actor.current)
+                let result = try registry.addTraining(fields, actor: Actor.current, command: "training add")
                 for w in result.warnings { Console.error(CLI.say("警告：", "warning: ") + w.text(CLI.language)) }
                 switch result.outcome {
                 case .added: print(CLI.say("已登记培训记录 \(result.id)。", "Added training record \(result.id)."))
@@ -121,7 +121,7 @@ struct TrainingCommand: ParsableCommand {
         }
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.backend()
             func date(_ s: String?) -> CivilDate? { s.flatMap { try? DateInput.parse($0).get() } }
             let rows = try registry.listTraining(.init(staffNo: staffNo, schoolCode: school, status: status.flatMap(TrainingStatus.parse),
                                                        endFrom: date(from), endTo: date(to), batch: batch, limit: limit == 0 ? nil : limit))
@@ -162,7 +162,7 @@ struct TrainingCommand: ParsableCommand {
         @Option(help: "作废原因（记入变更记录）Why the record is void.") var reason: String
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.backend()
             try registry.voidTraining(id: id, reason: reason, actor: Actor.current)
             print(CLI.say("已作废培训记录 \(id)；它不再计入任何学时或指标。", "Voided training record \(id); it no longer counts toward any hours or metric."))
         }

@@ -39,7 +39,7 @@ struct UserCommand: ParsableCommand {
         }
 
         func run() throws {
-            let registry = try database.open()
+            let registry = try database.backend()
             let generated = passwordStdin ? nil : PasswordHash.generate()
             let password = try generated ?? UserCommand.readPassword()
             do {
@@ -63,7 +63,7 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             let zh = language.language == .zh
             var t = TextTable(headers: zh ? ["登录名", "显示名", "角色", "学校", "创建时间", "状态"] : ["Login", "Name", "Role", "School", "Created", "State"])
-            for u in try database.open().listUsers() {
+            for u in try database.backend().listUsers() {
                 t.add([u.login, u.displayName, u.role.rawValue, u.schoolCode ?? "", ChinaTime.display(u.createdAt),
                        u.disabledAt.map { (zh ? "已停用 " : "disabled ") + ChinaTime.display($0) } ?? (zh ? "正常" : "active")])
             }
@@ -79,7 +79,7 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let u = try database.open().disableUser(login: login, actor: Actor.current)
+                let u = try database.backend().disableUser(login: login, actor: Actor.current)
                 print(CLI.say("已停用账号 \(u.login)。", "Disabled account \(u.login)."))
             } catch let e as AccountError { throw UserError(e.message) }
         }
@@ -98,7 +98,7 @@ struct UserCommand: ParsableCommand {
             let generated = passwordStdin ? nil : PasswordHash.generate()
             let password = try generated ?? UserCommand.readPassword()
             do {
-                try database.open().setPassword(login: login, password: password, mustChangePassword: generated != nil, actor: Actor.current)
+                try database.backend().setPassword(login: login, password: password, mustChangePassword: generated != nil, actor: Actor.current)
                 if let generated {
                     print(generated)
                     Console.error(CLI.say("上面是 \(login) 的新密码，只显示这一次；登录后须修改。", "That is the new password of \(login), shown once; it must be changed at sign-in."))

@@ -58,13 +58,14 @@ struct ComplianceCommand: ParsableCommand {
                 }
                 return try ComplianceReporting.view(source: scoped, catalog: catalog, asOf: d, school: school, dueWithin: dueWithin)
             } catalog: { try planOptions.catalog(from: $0) }
-            if !database.isPostgres {
-                try ReadAudit.record(try database.open(), command: "compliance --county \(county)", what: "compliance", school: school, people: view.rows.count)
-            }
+            try ReadAudit.record(try database.backend(), command: "compliance --county \(county)", what: "compliance", school: school, people: view.rows.count)
         } else if database.isPostgres {
-            let facts = try database.openPostgres().facts(FactQuery(registrations: true, school: school))
+            let registry = try database.openPostgres()
+            let facts = try registry.facts(FactQuery(registrations: true, school: school))
             try SchoolCheck.exists(school, in: facts)
-            view = try ComplianceReporting.view(source: facts, catalog: try planOptions.catalog(from: .bundled), asOf: d, school: school, dueWithin: dueWithin)
+            view = try ComplianceReporting.view(source: facts, catalog: try planOptions.catalog(from: try registry.planCatalog()), asOf: d, school: school,
+                                                dueWithin: dueWithin)
+            try ReadAudit.record(registry, command: "compliance", what: "compliance", school: school, people: view.rows.count)
         } else {
             let registry = try database.open()
             let catalog = try planOptions.catalog(registry)
@@ -127,16 +128,16 @@ struct RotationCommand: ParsableCommand {
                 return (try RotationReporting.view(source: scoped, catalog: catalog, year: y, asOf: d, today: Today.date, school: school),
                         catalog.plan(for: y))
             } catalog: { try planOptions.catalog(from: $0) }
-            if !database.isPostgres {
-                try ReadAudit.record(try database.open(), command: "rotation --county \(county)", what: "rotation", school: school, people: view.candidates.count)
-            }
+            try ReadAudit.record(try database.backend(), command: "rotation --county \(county)", what: "rotation", school: school, people: view.candidates.count)
         } else if database.isPostgres {
-            let facts = try database.openPostgres().facts(FactQuery(personal: true))
+            let registry = try database.openPostgres()
+            let facts = try registry.facts(FactQuery(personal: true))
             try SchoolCheck.exists(school, in: facts)
-            let catalog = try planOptions.catalog(from: .bundled)
+            let catalog = try planOptions.catalog(from: try registry.planCatalog())
             let y = year ?? d?.year ?? min(facts.latestFactYear ?? Today.date.year, Today.date.year)
             plan = catalog.plan(for: y)
             view = try RotationReporting.view(source: facts, catalog: catalog, year: y, asOf: d, today: Today.date, school: school)
+            try ReadAudit.record(registry, command: "rotation \(y)", what: "rotation", school: school, people: view.candidates.count)
         } else {
             let registry = try database.open()
             let catalog = try planOptions.catalog(registry)

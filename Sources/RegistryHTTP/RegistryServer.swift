@@ -15,7 +15,7 @@ public enum PlanChoice: Sendable {
 
 /// What every controller shares: the registry, the plans, the clock and the caches.
 struct Services: Sendable {
-    let registry: Registry
+    let registry: any RegistryBackend
     let plans: PlanChoice
     let cache: ResponseCache
     let today: @Sendable () -> CivilDate
@@ -112,7 +112,7 @@ public enum RegistryServer {
     /// Uploaded files (the import page) above this are refused with 413.
     public static let maxUploadBytes = 64 * 1024 * 1024
 
-    public static func buildRouter(registry: Registry, plans: PlanChoice = .registry, sessions: SessionSettings = .init(), logger: Logger,
+    public static func buildRouter(registry: any RegistryBackend, plans: PlanChoice = .registry, sessions: SessionSettings = .init(), logger: Logger,
                                    today: @escaping @Sendable () -> CivilDate) -> Router<AppContext> {
         // HEAD is answered wherever GET is (the GET response without its body).
         let router = Router(context: AppContext.self, options: .autoGenerateHeadEndpoints)
@@ -133,7 +133,7 @@ public enum RegistryServer {
     }
 
     /// Runs until SIGTERM or SIGINT, then stops gracefully.
-    public static func run(registry: Registry, plans: PlanChoice, sessions: SessionSettings = .init(), host: String, port: Int, logger: Logger,
+    public static func run(registry: any RegistryBackend, plans: PlanChoice, sessions: SessionSettings = .init(), host: String, port: Int, logger: Logger,
                            today: @escaping @Sendable () -> CivilDate) async throws {
         let router = buildRouter(registry: registry, plans: plans, sessions: sessions, logger: logger, today: today)
         let app = Application(

@@ -35,6 +35,7 @@ extension PostgresRegistry {
             for try await id in try await c.query("""
                 INSERT INTO change_batches (actor, command, source) VALUES (\(options.actor), \(options.command), \(source)) RETURNING id
                 """, logger: logger).decode(Int64.self) { batch = id }
+            try await PostgresRegistry.bumpFactsVersion(batch, on: c, logger: logger)
             var summaries: [FileSummary] = []
             let keyring = LazyKeyring(registry: self)
             for (index, table) in decoded.tables.enumerated() {
@@ -159,16 +160,32 @@ extension PostgresRegistry {
         try await c.query(PostgresQuery(unsafeSQL: "ANALYZE \(stage)"), logger: logger)
 
         let targets = PostgresMerge.targets(for: kind)
-        for (n, target) in targets.enumerated() {
-            for (i, statement) in target.statements(stage: stage, suffix: "\(index)_\(n)").enumerated() {
-                try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                timing.mark("\(kind.name): \(target.table) statement \(i)")
+        // The merges of one table (a ref-keyed kind has two: by reference, by natural key) add their
+        // new rows together; then each logs its lines.
+        var start = 0
+        while start < targets.count {
+            let table = targets[start].table
+            let group = Array(targets.enumerated().dropFirst(start).prefix { $0.element.table == table })
+            var newRows: [String] = []
+            for (n, target) in group {
+                let (prepare, rows) = target.statements(stage: stage, suffix: "\(index)_\(n)")
+                for (i, statement) in prepare.enumerated() {
+                    try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    timing.mark("\(kind.name): \(table) statement \(i)")
+                }
+                newRows.append(rows)
             }
-            var binds = PostgresBindings()
-            binds.append(batch)
-            binds.append(fileName)
-            try await c.query(PostgresQuery(unsafeSQL: target.logSQL(suffix: "\(index)_\(n)"), binds: binds), logger: logger)
-            timing.mark("\(kind.name): \(target.table) change log")
+            let insert = PostgresMerge.insert(into: table, columns: targets[start].columns.map(\.name), newRows: newRows)
+            try await c.query(PostgresQuery(unsafeSQL: insert), logger: logger)
+            timing.mark("\(kind.name): \(table) insert")
+            for (n, target) in group {
+                var binds = PostgresBindings()
+                binds.append(batch)
+                binds.append(fileName)
+                try await c.query(PostgresQuery(unsafeSQL: target.logSQL(suffix: "\(index)_\(n)"), binds: binds), logger: logger)
+                timing.mark("\(kind.name): \(table) change log")
+            }
+            start += group.count
         }
         // A line's outcome: added when its main record is new; updated when any of its records changed.
         let parts = targets.enumerated().map { n, t in

@@ -67,8 +67,11 @@ struct PostgresMerge {
     }
 
     /// The statements that merge staged rows into `table`, leaving each line's outcome in
-    /// `o_SUFFIX(line, outcome, …)`: 'a' added, 'u' updated, 'n' unchanged.
-    func statements(stage: String, suffix: String) -> [String] {
+    /// `o_SUFFIX(line, outcome, …)`: 'a' added, 'u' updated, 'n' unchanged; and the rows to add
+    /// (`first_line` and the columns), which `insert(_:)` adds together with the other merges' of
+    /// the same table, so that new records get their ids in the order of the lines that first name
+    /// them, as the SQLite writer gives them.
+    func statements(stage: String, suffix: String) -> (prepare: [String], newRows: String) {
         let m = "m_\(suffix)", o = "o_\(suffix)"
         let expr = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0.expr) })
         let join = key.map { "e.\($0) = \(expr[$0]!)" } + (storedFilter.map { [$0] } ?? [])
@@ -92,7 +95,8 @@ struct PostgresMerge {
                         WHEN rn = 1 THEN CASE WHEN \(Self.row(nonKey.map { "o_\($0)" })) IS DISTINCT FROM \(Self.row(nonKey.map { "f_\($0)" })) THEN 'u' ELSE 'n' END
                         WHEN \(Self.row(nonKey.map { "p_\($0)" })) IS DISTINCT FROM \(Self.row(nonKey.map { "f_\($0)" })) THEN 'u' ELSE 'n' END AS outcome
             FROM (
-              SELECT x.*, row_number() OVER w AS rn, count(*) OVER (PARTITION BY \(partition)) AS cnt
+              SELECT x.*, row_number() OVER w AS rn, count(*) OVER (PARTITION BY \(partition)) AS cnt,
+                     min(line) OVER (PARTITION BY \(partition)) AS first_line
                      \(nonKey.map { ", lag(f_\($0)) OVER w AS p_\($0)" }.joined())
               FROM (SELECT m.*\(ef.map { ", \($0)" }.joined()) FROM \(m) m) x
               WINDOW w AS (\(window))
@@ -105,12 +109,21 @@ struct PostgresMerge {
             WHERE \(finalRows) AND o.eid IS NOT NULL AND t.id = o.eid
               AND \(Self.row(nonKey.map { "t.\($0)" })) IS DISTINCT FROM \(Self.row(nonKey.map { "o.f_\($0)" }))
             """
-        let insert = """
-            INSERT INTO \(table) (\(columns.map(\.name).joined(separator: ", ")))
-            SELECT \(columns.map { key.contains($0.name) ? "o.n_\($0.name)" : "o.f_\($0.name)" }.joined(separator: ", "))
-            FROM \(o) o WHERE \(finalRows) AND o.eid IS NULL ORDER BY o.line
+        let newRows = """
+            SELECT o.first_line, \(columns.map { key.contains($0.name) ? "o.n_\($0.name)" : "o.f_\($0.name)" }.joined(separator: ", "))
+            FROM \(o) o WHERE \(finalRows) AND o.eid IS NULL
             """
-        return [gather, outcome] + (update.map { [$0] } ?? []) + [insert]
+        return ([gather, outcome] + (update.map { [$0] } ?? []), newRows)
+    }
+
+    /// Adds the new rows of the merges of one table (their `newRows`), in first-line order.
+    static func insert(into table: String, columns: [String], newRows: [String]) -> String {
+        """
+        INSERT INTO \(table) (\(columns.joined(separator: ", ")))
+        SELECT \(columns.map { "z.\($0)" }.joined(separator: ", "))
+        FROM (\(newRows.map { "SELECT * FROM (\($0)) r(first_line, \(columns.joined(separator: ", ")))" }.joined(separator: " UNION ALL "))) z
+        ORDER BY z.first_line
+        """
     }
 
     /// A value as text the way the export writes it (NULL stays NULL).

@@ -19,6 +19,7 @@ public final class PostgresRegistry: Sendable {
     /// Where the key that seals national identity numbers is kept (outside the database).
     public let keyFile: String
     let logger: Logger
+    let pool = ConnectionPool()
 
     /// Parses the URL; nothing is connected until the first use.
     public init(url: String, keyFile: String? = nil) throws {
@@ -54,20 +55,29 @@ public final class PostgresRegistry: Sendable {
         "postgres://\(configuration.username)@\(configuration.host ?? "?"):\(configuration.port ?? 5432)/\(configuration.database ?? "")"
     }
 
-    /// Opens a connection, brings the schema up to date, runs `body`, and closes the connection.
+    /// Runs `body` on a connection: an idle one of this registry's, else a new one (the schema is
+    /// brought up to date on the first). A connection goes back to the idle ones after `body`
+    /// succeeds, and is closed after it fails (its state is then unknown).
     public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection: PostgresConnection
-        do {
-            connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        } catch {
-            throw PostgresRegistryError(.init(
-                "无法连接 PostgreSQL 数据库 \(displayURL)（\(PostgresRegistryError.reason(error))）；请确认服务器已启动，地址、用户名和数据库名正确",
-                "Cannot connect to the PostgreSQL database \(displayURL) (\(PostgresRegistryError.reason(error))); check that the server runs and the address, user and database are right."))
+        if let idle = pool.take() {
+            connection = idle
+        } else {
+            do {
+                connection = try await PostgresConnection.connect(configuration: configuration, id: pool.nextID(), logger: logger)
+            } catch {
+                throw PostgresRegistryError(.init(
+                    "无法连接 PostgreSQL 数据库 \(displayURL)（\(PostgresRegistryError.reason(error))）；请确认服务器已启动，地址、用户名和数据库名正确",
+                    "Cannot connect to the PostgreSQL database \(displayURL) (\(PostgresRegistryError.reason(error))); check that the server runs and the address, user and database are right."))
+            }
         }
         do {
-            try await migrate(connection)
+            if !pool.migrated {
+                try await migrate(connection)
+                pool.markMigrated()
+            }
             let result = try await body(connection)
-            try? await connection.close()
+            if !pool.give(connection) { try? await connection.close() }
             return result
         } catch {
             try? await connection.close()
@@ -129,6 +139,43 @@ public final class PostgresRegistry: Sendable {
     }
 }
 
+/// The idle connections of a registry, for reuse (at most `limit` kept), and whether the schema
+/// has been brought up to date in this process.
+final class ConnectionPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [PostgresConnection] = []
+    private var ids = 0
+    private var isMigrated = false
+    let limit = 8
+
+    func take() -> PostgresConnection? {
+        lock.withLock {
+            while let c = idle.popLast() { if !c.isClosed { return c } }
+            return nil
+        }
+    }
+
+    /// Keeps a connection for reuse; false when enough are kept already (the caller closes it).
+    func give(_ c: PostgresConnection) -> Bool {
+        lock.withLock {
+            guard idle.count < limit, !c.isClosed else { return false }
+            idle.append(c)
+            return true
+        }
+    }
+
+    /// The idle connections are closed when the registry goes; each is kept alive until it is.
+    deinit {
+        for c in idle {
+            c.close().whenComplete { _ in withExtendedLifetime(c) {} }
+        }
+    }
+
+    func nextID() -> Int { lock.withLock { ids += 1; return ids } }
+    var migrated: Bool { lock.withLock { isMigrated } }
+    func markMigrated() { lock.withLock { isMigrated = true } }
+}
+
 /// A sentence for the person at the terminal or browser.
 public struct PostgresRegistryError: Error, CustomStringConvertible {
     public let message: LocalizedText
@@ -177,14 +224,28 @@ enum PostgresSQL {
     }
 }
 
-/// Waits for async work from synchronous code (the command line), on a thread of its own.
+/// Where the PostgreSQL work that synchronous callers wait for runs: threads of its own (a
+/// concurrent dispatch queue), never Swift's cooperative pool. A caller that blocks a cooperative
+/// thread (a test, a synchronous call from async code) then cannot starve the work it waits for.
+final class PostgresExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = PostgresExecutor()
+    private let queue = DispatchQueue(label: "teacher-registry.postgres", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { unowned.runSynchronously(on: executor) }
+    }
+}
+
+/// Waits for async work from synchronous code (the command line, the server's blocking pool).
 enum Blocking {
     private final class Box<T>: @unchecked Sendable { var result: Result<T, Error>? }
 
     static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         let box = Box<T>()
         let done = DispatchSemaphore(value: 0)
-        Task.detached {
+        Task.detached(executorPreference: PostgresExecutor.shared) {
             do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
             done.signal()
         }
@@ -199,19 +260,6 @@ extension PostgresQuery {
 }
 
 extension PostgresRegistry {
-    /// Rows per fact table.
-    public func rowCounts() throws -> [String: Int] {
-        try run { r, c in
-            var out: [String: Int] = [:]
-            for kind in ImportKind.all {
-                for try await n in try await c.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(kind.table)"), logger: r.logger).decode(Int.self) {
-                    out[kind.table] = n
-                }
-            }
-            return out
-        }
-    }
-
     /// Marks the registry as holding the synthetic demo county (reports say so).
     public func markAsDemo(_ description: String) throws {
         try run { r, c in
@@ -219,5 +267,89 @@ extension PostgresRegistry {
                 INSERT INTO registry_meta (key, value) VALUES ('demo', \(description)) ON CONFLICT (key) DO UPDATE SET value = excluded.value
                 """, logger: r.logger)
         }
+    }
+}
+
+extension PostgresRegistry {
+    /// `backup` on PostgreSQL: the server's own `pg_dump` (custom format, a consistent snapshot
+    /// while the registry is in use), then `pg_restore --list` reads the file back as a check.
+    /// Returns the number of entries the dump holds.
+    public func dump(to destination: String) throws -> Int {
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw PostgresRegistryError(.init("\(destination) 已存在；请换一个新文件名", "\(destination) exists already; name a new file."))
+        }
+        let dump = try Self.tool("pg_dump")
+        let restore = try Self.tool("pg_restore")
+        // Readable by its owner only (it holds personal data): made empty with that mode, then
+        // written by pg_dump, which keeps the mode.
+        guard FileManager.default.createFile(atPath: destination, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw PostgresRegistryError(.init("无法创建备份文件 \(destination)；请检查文件夹是否存在、是否可写", "Cannot create the backup file \(destination); check that its folder exists and can be written."))
+        }
+        var env = ProcessInfo.processInfo.environment
+        if let password = configuration.password { env["PGPASSWORD"] = password }
+        let target = ["--host", configuration.host ?? "127.0.0.1", "--port", String(configuration.port ?? 5432),
+                      "--username", configuration.username]
+        let made = try Self.runTool(dump, target + ["--format=custom", "--file", destination, "--dbname", configuration.database ?? ""], env: env)
+        guard made.status == 0 else {
+            try? FileManager.default.removeItem(atPath: destination)
+            throw PostgresRegistryError(.init("pg_dump 未能备份 \(displayURL)：\(made.stderr)", "pg_dump could not back up \(displayURL): \(made.stderr)"))
+        }
+        let listed = try Self.runTool(restore, ["--list", destination], env: env)
+        guard listed.status == 0 else {
+            throw PostgresRegistryError(.init("备份文件 \(destination) 无法读回（pg_restore --list：\(listed.stderr)）；请重新备份",
+                                              "The backup \(destination) cannot be read back (pg_restore --list: \(listed.stderr)); make it again."))
+        }
+        return listed.stdout.split(separator: "\n").filter { !$0.hasPrefix(";") && !$0.isEmpty }.count
+    }
+
+    /// A PostgreSQL client program: on the PATH, else in Debian's /usr/lib/postgresql/N/bin (newest).
+    static func tool(_ name: String) throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") { return "\(dir)/\(name)" }
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        for v in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) where FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\(v)/bin/\(name)") {
+            return "/usr/lib/postgresql/\(v)/bin/\(name)"
+        }
+        throw PostgresRegistryError(.init("找不到 \(name)；请安装 PostgreSQL 客户端（Debian：apt-get install postgresql-client）",
+                                          "\(name) is not installed; install the PostgreSQL client (Debian: apt-get install postgresql-client)."))
+    }
+
+    static func runTool(_ executable: String, _ arguments: [String], env: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
+
+extension PostgresRegistry {
+    /// Creates an empty database on the server `serverURL` names and returns the new database's URL
+    /// (the tests' fresh databases; a first setup). The name is letters, digits and underscores.
+    public static func createDatabase(_ name: String, on serverURL: String) throws -> String {
+        guard !name.isEmpty, name.utf8.count <= 63, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw PostgresRegistryError(.init("数据库名只能由字母、数字和下划线组成", "A database name is letters, digits and underscores."))
+        }
+        let server = try PostgresRegistry(url: serverURL)
+        try Blocking.wait {
+            let c = try await PostgresConnection.connect(configuration: server.configuration, id: 0, logger: server.logger)
+            do {
+                try await c.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: server.logger)
+            } catch {
+                try? await c.close()
+                throw PostgresRegistryError.wrap(error)
+            }
+            try? await c.close()
+        }
+        guard var parts = URLComponents(string: serverURL) else { return serverURL }
+        parts.path = "/\(name)"
+        return parts.string ?? serverURL
     }
 }

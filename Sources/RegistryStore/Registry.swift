@@ -98,17 +98,6 @@ public final class Registry: Sendable {
 
     public static var schemaVersion: Int { Migrations.schemaVersion }
 
-    /// Row counts per table, including the change log (used by tests and `status`).
-    public func rowCounts() throws -> [String: Int] {
-        try writer.read { db in
-            var out: [String: Int] = [:]
-            for t in ImportKind.all.map(\.table) + ["training_voids", "change_batches", "change_log"] {
-                out[t] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t)")!
-            }
-            return out
-        }
-    }
-
     /// Opens a change batch: who, when, what command, from which source. A batch that changes facts
     /// (`facts: true`, the default) moves the facts version on, so cached reports are recomputed;
     /// sign-ins, tokens and accounts do not.
@@ -144,7 +133,7 @@ public final class Registry: Sendable {
     }
 
     /// How times are stored: UTC, ISO 8601 with milliseconds.
-    static func timestamp(_ date: Date = Date()) -> String {
+    public static func timestamp(_ date: Date = Date()) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return f.string(from: date)

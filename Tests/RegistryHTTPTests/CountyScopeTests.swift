@@ -5,6 +5,7 @@ import Logging
 import Testing
 import RegistryHTTP
 import RegistryStore
+import RegistryTestSupport
 import TeacherGrowth
 
 /// Several counties in one registry over HTTP (issue 15): a county-limited token or account sees
@@ -12,7 +13,7 @@ import TeacherGrowth
 @Suite("County scopes over HTTP")
 struct CountyScopeTests {
     /// The county fixture with its schools split between 甲县 (S001–S003) and 乙县 (S004–S006).
-    static func twoCounties() throws -> Registry {
+    static func twoCounties() throws -> any RegistryBackend {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("RegistryStoreTests/Fixtures/county")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("counties-\(UUID().uuidString)")
@@ -24,13 +25,13 @@ struct CountyScopeTests {
         var out = [lines[0] + ",区县"]
         for l in lines.dropFirst() { out.append(l + (["S001", "S002", "S003"].contains(where: { l.hasPrefix($0) }) ? ",甲县" : ",乙县")) }
         try (out.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("schools.csv"), atomically: true, encoding: .utf8)
-        let registry = try Registry()
-        let outcome = try registry.importFiles(try Registry.sources(inDirectory: dir.path).sources)
+        let registry = try TestBackend.make()
+        let outcome = try registry.importFiles(try Registry.sources(inDirectory: dir.path).sources, options: .init())
         #expect(outcome.errors.isEmpty, "\(outcome.errors)")
         return registry
     }
 
-    static func app(_ registry: Registry) -> some ApplicationProtocol {
+    static func app(_ registry: any RegistryBackend) -> some ApplicationProtocol {
         var logger = Logger(label: "test")
         logger.logLevel = .error
         return Application(router: RegistryServer.buildRouter(registry: registry, logger: logger, today: { CivilDate(iso: "2025-12-31")! }), logger: logger)

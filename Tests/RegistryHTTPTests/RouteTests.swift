@@ -5,15 +5,17 @@ import Logging
 import Testing
 import RegistryHTTP
 import RegistryStore
+import RegistryTestSupport
 import TeacherGrowth
 
 /// A registry with the county fixture and one token per role.
 struct Fixture {
-    let registry: Registry
+    /// SQLite in memory, or a new PostgreSQL database (`TestBackend`).
+    let registry: any RegistryBackend
     let county: String, hr: String, principal: String, revoked: String
 
     init() throws {
-        registry = try Registry()
+        registry = try TestBackend.make()
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("RegistryStoreTests/Fixtures/county").path
         let outcome = try registry.importFiles(try Registry.sources(inDirectory: dir).sources)

@@ -6,6 +6,7 @@ import Logging
 import Testing
 @testable import RegistryHTTP
 import RegistryStore
+import RegistryTestSupport
 import Spreadsheets
 import TeacherGrowth
 
@@ -92,7 +93,7 @@ struct Browser {
 /// The county fixture with one account per role (and a second principal for another school).
 struct WebFixture {
     let base: Fixture
-    var registry: Registry { base.registry }
+    var registry: any RegistryBackend { base.registry }
     static let passwords = ["county1": "county-pass-1", "hr1": "hr-pass-123", "p1": "principal-1", "p2": "principal-2"]
 
     init() throws {
@@ -119,21 +120,21 @@ struct WebFixture {
     }
 
     func changeLog(entity: String) throws -> [(actor: String, command: String, detail: String?)] {
-        try registry.writer.read { db in
-            try Row.fetchAll(db, sql: """
+        try registry.sql.read { db in
+            try db.rows("""
                 SELECT b.actor, b.command, c.detail FROM change_log c JOIN change_batches b ON b.id = c.batch_id WHERE c.entity = ? ORDER BY c.id
-                """, arguments: [entity]).map { ($0["actor"], $0["command"], $0["detail"]) }
+                """, entity).map { ($0.string(0), $0.string(1), $0.text(2)) }
         }
     }
 
     func status(ofTraining id: Int64) throws -> (status: String, reason: String?, reviewer: String?) {
-        try registry.writer.read { db in
-            let status = try String.fetchOne(db, sql: "SELECT status FROM training WHERE id = ?", arguments: [id]) ?? "?"
-            let review = try Row.fetchOne(db, sql: """
+        try registry.sql.read { db in
+            let status = try db.text("SELECT status FROM training WHERE id = ?", id) ?? "?"
+            let review = try db.row("""
                 SELECT r.reason, b.actor AS reviewer FROM training_reviews r JOIN change_batches b ON b.id = r.batch_id
                 WHERE r.training_id = ? ORDER BY r.id DESC LIMIT 1
-                """, arguments: [id])
-            return (status, review?["reason"], review?["reviewer"])
+                """, id)
+            return (status, review?.text(0), review?.text(1))
         }
     }
 
@@ -330,7 +331,7 @@ struct SignInTests {
             // Eight hours and a minute without a request (the default limit is eight hours).
             let past = ISO8601DateFormatter.string(from: Date().addingTimeInterval(-(8 * 3600 + 60)), timeZone: TimeZone(identifier: "UTC")!,
                                                    formatOptions: [.withInternetDateTime, .withFractionalSeconds])
-            try await f.registry.writer.write { db in try db.execute(sql: "UPDATE sessions SET last_seen_at = ?", arguments: [past]) }
+            try f.registry.sql.write { db in try db.execute("UPDATE sessions SET last_seen_at = ?", past) }
             let r = try await hr.get(client, "/hr")
             #expect(r.status == .seeOther)
             #expect(r.headers[.location]?.hasPrefix("/login") == true)
@@ -629,7 +630,7 @@ struct PageTests {
 
     @Test func theCountyOfficesPages() async throws {
         let f = try WebFixture()
-        let rotation = try f.registry.rotationView(catalog: try f.registry.planCatalog(), year: 2025, today: CivilDate(iso: "2025-12-31")!)
+        let rotation = try f.registry.rotationView(catalog: try f.registry.planCatalog(), year: 2025, asOf: nil, today: CivilDate(iso: "2025-12-31")!, school: nil)
         try await f.app().test(.router) { client in
             var c = try await f.signedIn(client, "county1")
             let dash = try await c.get(client, "/")

@@ -328,6 +328,7 @@ def main():
     ap.add_argument("--binary", default=".build/debug/teacher-registry")
     ap.add_argument("--shots", default="")
     ap.add_argument("--scale", default="0.05")
+    ap.add_argument("--db", help="an empty PostgreSQL database (postgres://USER@HOST:PORT/DB) instead of a new SQLite file")
     args = ap.parse_args()
     binary = os.path.abspath(args.binary)
     if not os.path.exists(binary):
@@ -335,7 +336,7 @@ def main():
     if args.shots:
         os.makedirs(args.shots, exist_ok=True)
     work = tempfile.mkdtemp(prefix="tr-e2e-")
-    db = os.path.join(work, "registry.sqlite")
+    db = args.db or os.path.join(work, "registry.sqlite")
     cli(binary, db, "demo", "--scale", args.scale)
     schools = list(csv.DictReader(io.StringIO(cli(binary, db, "export", "schools", "--lang", "en").lstrip("\ufeff"))))
     teachers = list(csv.DictReader(io.StringIO(cli(binary, db, "export", "teachers", "--lang", "en").lstrip("\ufeff"))))
@@ -375,7 +376,8 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"browser test passed: {checks} checks" + (f"; screenshots in {args.shots}" if args.shots else ""))
+    backend = "PostgreSQL" if args.db else "SQLite"
+    print(f"browser test passed ({backend}): {checks} checks" + (f"; screenshots in {args.shots}" if args.shots else ""))
     shutil.rmtree(work, ignore_errors=True)
 
 

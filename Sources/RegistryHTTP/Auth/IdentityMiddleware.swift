@@ -7,7 +7,7 @@ import RegistryStore
 /// or a session cookie. Nothing is refused here; each route checks what it needs.
 struct IdentityMiddleware: RouterMiddleware {
     typealias Context = AppContext
-    let registry: Registry
+    let registry: any RegistryBackend
     let sessions: SessionSettings
     let limiter: FailureLimiter
 

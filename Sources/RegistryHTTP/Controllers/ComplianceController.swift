@@ -180,9 +180,9 @@ struct ComplianceController {
         let catalog = try services.catalog()
         let county = try await services.county(request, identity)
         let (summaries, directory) = try await services.blocking {
-            guard let county else { return (try registry.complianceView(catalog: catalog, asOf: asOf).schools, try registry.schoolDirectory()) }
+            guard let county else { return (try registry.complianceView(catalog: catalog, asOf: asOf, school: nil, dueWithin: nil).schools, try registry.schoolDirectory()) }
             let mine = Set(try registry.schoolCodes(inCounty: county))
-            return (try registry.complianceView(catalog: catalog, asOf: asOf, county: county).schools,
+            return (try registry.complianceView(catalog: catalog, asOf: asOf, county: county, school: nil, dueWithin: nil).schools,
                     try registry.schoolDirectory().filter { mine.contains($0.code) })
         }
         let zh = lang == .zh

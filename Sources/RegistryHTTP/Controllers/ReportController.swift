@@ -74,7 +74,7 @@ struct ReportController {
         let today = services.today()
         let registry = services.registry
         if let identity = context.identity, identity.isBrowser {
-            let report = try await services.blocking { try registry.growthReport(catalog: catalog, year: today.year, today: today) }
+            let report = try await services.blocking { try registry.growthReport(catalog: catalog, year: today.year, asOf: nil, today: today) }
             let zh = lang == .zh
             var buttons: [[String: String]] = [["label": zh ? "轮岗规划" : "Rotation planner", "href": "/rotation/\(today.year)"],
                                                ["label": zh ? "各校概况" : "Schools", "href": "/schools"],
@@ -90,7 +90,7 @@ struct ReportController {
         }
         let links = links(year: today.year, language: lang, home: true, catalog: catalog, signedIn: false)
         return try await services.cached("dashboard|\(today)|\(lang.rawValue)") {
-            let r = try registry.growthReport(catalog: catalog, year: today.year, today: today)
+            let r = try registry.growthReport(catalog: catalog, year: today.year, asOf: nil, today: today)
             return (HTMLReport.render(r, language: lang, links: links), Responses.html)
         }
     }

@@ -27,7 +27,7 @@ struct RotationController {
         let county = try await services.county(request, identity)
         @Sendable func make() throws -> RotationView {
             if let county { return try registry.rotationView(catalog: catalog, year: y, asOf: asOf, today: today, county: county) }
-            return try registry.rotationView(catalog: catalog, year: y, asOf: asOf, today: today)
+            return try registry.rotationView(catalog: catalog, year: y, asOf: asOf, today: today, school: nil)
         }
         switch f {
         case .json:

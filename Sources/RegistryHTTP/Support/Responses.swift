@@ -88,7 +88,7 @@ enum HeaderNames {
 /// Stops writes once the database file was replaced or removed under the running server (issue
 /// 14): a change acknowledged then would be lost with the old file. Reads go on from the open file.
 struct DatabaseFileGuard<Context: RequestContext>: RouterMiddleware {
-    let registry: Registry
+    let registry: any RegistryBackend
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.method != .get && request.method != .head && registry.fileState != .inPlace {

@@ -82,14 +82,34 @@ extension Registry {
         password.count >= 8 && password.contains(where: \.isLetter) && password.contains(where: \.isNumber) && password.utf8.count <= 1024
     }
 
-    private static func account(_ r: Row) -> UserAccount {
-        UserAccount(id: r["id"], login: r["login"], displayName: r["display_name"], role: AccessToken.Role(rawValue: r["role"]) ?? .hr,
-                    schoolCode: r["school_code"], createdAt: r["created_at"], disabledAt: r["disabled_at"],
-                    mustChangePassword: (r["must_change_password"] as Int) == 1, county: r["county"])
+    /// An account from the columns of `accountColumns`, from `offset` on.
+    static func account(_ r: SQLRow, from o: Int = 0) -> UserAccount {
+        UserAccount(id: r.integer(o), login: r.string(o + 1), displayName: r.string(o + 2), role: AccessToken.Role(rawValue: r.string(o + 3)) ?? .hr,
+                    schoolCode: r.text(o + 4), createdAt: r.string(o + 5), disabledAt: r.text(o + 6),
+                    mustChangePassword: r.integer(o + 7) == 1, county: r.text(o + 8))
     }
 
-    private static let accountColumns = "id, login, display_name, role, school_code, created_at, disabled_at, must_change_password, county"
+    static let accountColumns = "id, login, display_name, role, school_code, created_at, disabled_at, must_change_password, county"
 
+    /// A county given for an account or token must be one the registry's schools name.
+    static func checkCounty(_ db: SQLSession, _ county: String?) throws {
+        guard let county else { return }
+        if try !db.exists("SELECT 1 FROM schools WHERE county = ?", county) {
+            let known = try db.texts("SELECT DISTINCT county FROM schools WHERE county IS NOT NULL ORDER BY county")
+            throw RegistryError.invalid(.init(
+                known.isEmpty ? "没有区县“\(county)”：学校表没有填写区县" : "没有区县“\(county)”；已有：\(known.joined(separator: "、"))",
+                known.isEmpty ? "There is no county \"\(county)\": the schools name no county." : "There is no county \"\(county)\"; the counties are: \(known.joined(separator: ", "))."))
+        }
+    }
+
+    static func logAccount(_ db: SQLSession, batch: Int64, action: String, entity: String = "users", id: Int64, login: String, detail: String?) throws {
+        try db.logChange(batch: batch, action: action, entity: entity, entityID: id, entityKey: login, staffNo: nil, detail: detail)
+    }
+
+    static let dummyHash = (try? PasswordHash.make("not a password: equalises timing")) ?? ""
+}
+
+extension RegistryBackend {
     /// Adds an account; its password is hashed before anything is written.
     public func addUser(login: String, role: AccessToken.Role, school: String?, displayName: String?, password: String,
                         mustChangePassword: Bool, actor: String, county: String? = nil) throws -> UserAccount {
@@ -101,20 +121,19 @@ extension Registry {
         let hash = try PasswordHash.make(password)
         let name = displayName.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 } ?? login
         let now = Registry.timestamp()
-        return try writer.write { db in
-            if let school, try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM schools WHERE code = ?)", arguments: [school])! {
+        return try sql.write { db in
+            if let school, try !db.exists("SELECT 1 FROM schools WHERE code = ?", school) {
                 throw AccountError.unknownSchool(school)
             }
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE login = ?)", arguments: [login])! {
+            if try db.exists("SELECT 1 FROM users WHERE login = ?", login) {
                 throw AccountError.duplicate(login)
             }
             try Registry.checkCounty(db, county)
-            try db.execute(sql: """
+            let id = try db.insert("""
                 INSERT INTO users (login, display_name, role, school_code, password_hash, created_at, password_changed_at, must_change_password, county)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [login, name, role.rawValue, school, hash, now, now, mustChangePassword ? 1 : 0, county])
-            let id = db.lastInsertedRowID
-            let batch = try Registry.beginBatch(db, actor: actor, command: "user add", source: nil, facts: false)
+                """, login, name, role.rawValue, school, hash, now, now, mustChangePassword ? 1 : 0, county)
+            let batch = try db.beginBatch(actor: actor, command: "user add", source: nil, facts: false)
             try Registry.logAccount(db, batch: batch, action: "add", id: id, login: login,
                                     detail: "\(role.rawValue)\(school.map { " \($0)" } ?? "")\(county.map { " county:\($0)" } ?? "")")
             return UserAccount(id: id, login: login, displayName: name, role: role, schoolCode: school, createdAt: now, disabledAt: nil,
@@ -122,51 +141,35 @@ extension Registry {
         }
     }
 
-    /// A county given for an account or token must be one the registry's schools name.
-    static func checkCounty(_ db: Database, _ county: String?) throws {
-        guard let county else { return }
-        if try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM schools WHERE county = ?)", arguments: [county])! {
-            let known = try String.fetchAll(db, sql: "SELECT DISTINCT county FROM schools WHERE county IS NOT NULL ORDER BY county")
-            throw RegistryError.invalid(.init(
-                known.isEmpty ? "没有区县“\(county)”：学校表没有填写区县" : "没有区县“\(county)”；已有：\(known.joined(separator: "、"))",
-                known.isEmpty ? "There is no county \"\(county)\": the schools name no county." : "There is no county \"\(county)\"; the counties are: \(known.joined(separator: ", "))."))
-        }
-    }
-
     /// The county a school belongs to (nil in a one-county registry).
     public func county(ofSchool code: String) throws -> String? {
-        try writer.read { db in try String.fetchOne(db, sql: "SELECT county FROM schools WHERE code = ?", arguments: [code]) }
-    }
-
-    static func logAccount(_ db: Database, batch: Int64, action: String, entity: String = "users", id: Int64, login: String, detail: String?) throws {
-        try db.execute(sql: "INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [batch, action, entity, id, login, detail])
+        try sql.read { db in try db.text("SELECT county FROM schools WHERE code = ?", code) }
     }
 
     public func listUsers() throws -> [UserAccount] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Registry.accountColumns) FROM users ORDER BY role, school_code, login").map(Registry.account)
+        try sql.read { db in
+            try db.rows("SELECT \(Registry.accountColumns) FROM users ORDER BY role, school_code, login").map { Registry.account($0) }
         }
     }
 
     public func user(login: String) throws -> UserAccount? {
-        try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Registry.accountColumns) FROM users WHERE login = ?", arguments: [login]).map(Registry.account)
+        try sql.read { db in
+            try db.row("SELECT \(Registry.accountColumns) FROM users WHERE login = ?", login).map { Registry.account($0) }
         }
     }
 
     /// Disables an account and ends its sessions at once.
     public func disableUser(login: String, actor: String) throws -> UserAccount {
-        try writer.write { db in
-            guard let r = try Row.fetchOne(db, sql: "SELECT \(Registry.accountColumns) FROM users WHERE login = ?", arguments: [login]) else {
+        try sql.write { db in
+            guard let r = try db.row("SELECT \(Registry.accountColumns) FROM users WHERE login = ?", login) else {
                 throw AccountError.notFound(login)
             }
             var user = Registry.account(r)
             if user.isDisabled { return user }
             let now = Registry.timestamp()
-            try db.execute(sql: "UPDATE users SET disabled_at = ? WHERE id = ?", arguments: [now, user.id])
-            try db.execute(sql: "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", arguments: [now, user.id])
-            let batch = try Registry.beginBatch(db, actor: actor, command: "user disable", source: nil, facts: false)
+            try db.execute("UPDATE users SET disabled_at = ? WHERE id = ?", now, user.id)
+            try db.execute("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", now, user.id)
+            let batch = try db.beginBatch(actor: actor, command: "user disable", source: nil, facts: false)
             try Registry.logAccount(db, batch: batch, action: "update", id: user.id, login: user.login, detail: "disabled")
             user.disabledAt = now
             return user
@@ -178,23 +181,23 @@ extension Registry {
     public func setPassword(login: String, password: String, mustChangePassword: Bool, actor: String, keepSession: Int64? = nil) throws {
         guard Registry.isStrongEnough(password) else { throw AccountError.weakPassword }
         let hash = try PasswordHash.make(password)
-        try writer.write { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE login = ?", arguments: [login]) else {
+        try sql.write { db in
+            guard let id = try db.int("SELECT id FROM users WHERE login = ?", login) else {
                 throw AccountError.notFound(login)
             }
             let now = Registry.timestamp()
-            try db.execute(sql: "UPDATE users SET password_hash = ?, password_changed_at = ?, must_change_password = ? WHERE id = ?",
-                           arguments: [hash, now, mustChangePassword ? 1 : 0, id])
-            try db.execute(sql: "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL AND id IS NOT ?",
-                           arguments: [now, id, keepSession])
-            let batch = try Registry.beginBatch(db, actor: actor, command: "user password", source: nil, facts: false)
+            try db.execute("UPDATE users SET password_hash = ?, password_changed_at = ?, must_change_password = ? WHERE id = ?",
+                           hash, now, mustChangePassword ? 1 : 0, id)
+            try db.execute("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL AND id <> ?",
+                           now, id, keepSession ?? -1)
+            let batch = try db.beginBatch(actor: actor, command: "user password", source: nil, facts: false)
             try Registry.logAccount(db, batch: batch, action: "update", id: id, login: login, detail: "password")
         }
     }
 
     /// Changes one's own password, checking the current one first.
     public func changeOwnPassword(login: String, current: String, new: String, session: Int64) throws {
-        let stored = try writer.read { db in try String.fetchOne(db, sql: "SELECT password_hash FROM users WHERE login = ?", arguments: [login]) }
+        let stored = try sql.read { db in try db.text("SELECT password_hash FROM users WHERE login = ?", login) }
         guard let stored, PasswordHash.verify(current, against: stored) else { throw AccountError.wrongPassword }
         try setPassword(login: login, password: new, mustChangePassword: false, actor: "user:\(login)", keepSession: session)
     }
@@ -204,10 +207,9 @@ extension Registry {
     public func signIn(login rawLogin: String, password: String, client: String?, now: Date = Date()) throws -> SignInResult {
         let login = String(rawLogin.trimmingCharacters(in: .whitespaces).prefix(64))
         let since = Registry.timestamp(now.addingTimeInterval(-Registry.lockoutWindow))
-        let (failures, row) = try writer.read { db -> ([String], Row?) in
-            let f = try String.fetchAll(db, sql: "SELECT at FROM login_attempts WHERE login = ? AND succeeded = 0 AND at > ? ORDER BY at",
-                                        arguments: [login, since])
-            let r = try Row.fetchOne(db, sql: "SELECT \(Registry.accountColumns), password_hash FROM users WHERE login = ?", arguments: [login])
+        let (failures, row) = try sql.read { db -> ([String], SQLRow?) in
+            let f = try db.texts("SELECT at FROM login_attempts WHERE login = ? AND succeeded = 0 AND at > ? ORDER BY at", login, since)
+            let r = try db.row("SELECT \(Registry.accountColumns), password_hash FROM users WHERE login = ?", login)
             return (f, r)
         }
         if failures.count >= Registry.lockoutFailures {
@@ -217,35 +219,31 @@ extension Registry {
             return .locked(until: until)
         }
         // The hash is computed even for an unknown login, so timing does not tell which was wrong.
-        let stored = row.map { $0["password_hash"] as String } ?? Registry.dummyHash
+        let stored = row.map { $0.string(9) } ?? Registry.dummyHash
         let ok = PasswordHash.verify(password, against: stored)
-        guard ok, let row, (row["disabled_at"] as String?) == nil else {
+        guard ok, let row, row.text(6) == nil else {
             try recordAttempt(login: login, succeeded: false, client: client, note: nil)
             return .refused
         }
         let user = Registry.account(row)
         let token = Secrets.random(bytes: 32)
         let csrf = Secrets.random(bytes: 24)
-        try writer.write { db in
+        try sql.write { db in
             let at = Registry.timestamp(now)
-            try db.execute(sql: "INSERT INTO login_attempts (login, at, succeeded, client) VALUES (?, ?, 1, ?)", arguments: [login, at, client])
-            try db.execute(sql: "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at, client) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [Secrets.sha256Hex(token), user.id, csrf, at, at, client])
-            let id = db.lastInsertedRowID
-            let batch = try Registry.beginBatch(db, actor: "user:\(user.login)", command: "sign in", source: client, facts: false)
+            try db.execute("INSERT INTO login_attempts (login, at, succeeded, client) VALUES (?, ?, 1, ?)", login, at, client)
+            let id = try db.insert("INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at, client) VALUES (?, ?, ?, ?, ?, ?)",
+                                   Secrets.sha256Hex(token), user.id, csrf, at, at, client)
+            let batch = try db.beginBatch(actor: "user:\(user.login)", command: "sign in", source: client, facts: false)
             try Registry.logAccount(db, batch: batch, action: "add", entity: "sessions", id: id, login: user.login, detail: "登录")
         }
         return .signedIn(SessionGrant(token: token, csrf: csrf, user: user))
     }
 
-    private static let dummyHash = (try? PasswordHash.make("not a password: equalises timing")) ?? ""
-
     private func recordAttempt(login: String, succeeded: Bool, client: String?, note: String?) throws {
-        try writer.write { db in
-            try db.execute(sql: "INSERT INTO login_attempts (login, at, succeeded, client) VALUES (?, ?, ?, ?)",
-                           arguments: [login, Registry.timestamp(), succeeded ? 1 : 0, client])
-            let id = db.lastInsertedRowID
-            let batch = try Registry.beginBatch(db, actor: "user:\(login)", command: "sign in failed", source: client, facts: false)
+        try sql.write { db in
+            let id = try db.insert("INSERT INTO login_attempts (login, at, succeeded, client) VALUES (?, ?, ?, ?)",
+                                   login, Registry.timestamp(), succeeded ? 1 : 0, client)
+            let batch = try db.beginBatch(actor: "user:\(login)", command: "sign in failed", source: client, facts: false)
             try Registry.logAccount(db, batch: batch, action: "add", entity: "login_attempts", id: id, login: login,
                                     detail: note == "locked" ? "登录失败（已锁定）" : "登录失败")
         }
@@ -256,36 +254,35 @@ extension Registry {
     public func session(token: String, idleLimit: TimeInterval, now: Date = Date()) throws -> ActiveSession? {
         guard token.utf8.count == 64 else { return nil }
         let hash = Secrets.sha256Hex(token)
-        guard let r = try writer.read({ db in
-            try Row.fetchOne(db, sql: """
-                SELECT s.id AS session_id, s.csrf, s.last_seen_at, u.id, u.login, u.display_name, u.role, u.school_code, u.created_at,
-                       u.disabled_at, u.must_change_password, u.county
+        guard let r = try sql.read({ db in
+            try db.row("""
+                SELECT u.id, u.login, u.display_name, u.role, u.school_code, u.created_at, u.disabled_at, u.must_change_password, u.county,
+                       s.id, s.csrf, s.last_seen_at
                 FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.token_hash = ? AND s.ended_at IS NULL AND u.disabled_at IS NULL
-                """, arguments: [hash])
+                """, hash)
         }) else { return nil }
-        let lastSeen = Registry.date(fromTimestamp: r["last_seen_at"]) ?? .distantPast
-        let sessionID: Int64 = r["session_id"]
+        let lastSeen = Registry.date(fromTimestamp: r.string(11)) ?? .distantPast
+        let sessionID = r.integer(9)
         if now.timeIntervalSince(lastSeen) > idleLimit {
-            try writer.write { db in
-                try db.execute(sql: "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", arguments: [Registry.timestamp(now), sessionID])
+            try sql.write { db in
+                try db.execute("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", Registry.timestamp(now), sessionID)
             }
             return nil
         }
         if now.timeIntervalSince(lastSeen) > 60 {
-            try writer.write { db in
-                try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE id = ?", arguments: [Registry.timestamp(now), sessionID])
+            try sql.write { db in
+                try db.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ?", Registry.timestamp(now), sessionID)
             }
         }
-        return ActiveSession(id: sessionID, user: Registry.account(r), csrf: r["csrf"])
+        return ActiveSession(id: sessionID, user: Registry.account(r), csrf: r.string(10))
     }
 
     public func signOut(session: ActiveSession) throws {
-        try writer.write { db in
-            try db.execute(sql: "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", arguments: [Registry.timestamp(), session.id])
-            let batch = try Registry.beginBatch(db, actor: "user:\(session.user.login)", command: "sign out", source: nil, facts: false)
+        try sql.write { db in
+            try db.execute("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", Registry.timestamp(), session.id)
+            let batch = try db.beginBatch(actor: "user:\(session.user.login)", command: "sign out", source: nil, facts: false)
             try Registry.logAccount(db, batch: batch, action: "update", entity: "sessions", id: session.id, login: session.user.login, detail: "退出登录")
         }
     }
-
 }

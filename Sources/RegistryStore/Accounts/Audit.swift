@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TeacherGrowth
 
 /// One read of personal data.
@@ -16,15 +15,6 @@ public struct AuditEntry: Sendable, Hashable {
 }
 
 extension Registry {
-    /// Records a read of personal data (compliance lists, teacher records, exports, searches).
-    public func recordRead(actor: String, role: String, client: String?, route: String, what: String, school: String?, staffNo: String?, people: Int) throws {
-        try writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO audit_log (at, actor, role, client, route, what, school_code, staff_no, people) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [Registry.timestamp(), actor, role, client, String(route.prefix(300)), what, school, staffNo, people])
-        }
-    }
-
     public struct AuditFilter: Sendable {
         public var actor: String?
         public var school: String?
@@ -37,21 +27,34 @@ extension Registry {
         }
     }
 
+}
+
+extension RegistryBackend {
+    /// Records a read of personal data (compliance lists, teacher records, exports, searches).
+    public func recordRead(actor: String, role: String, client: String?, route: String, what: String, school: String?, staffNo: String?, people: Int) throws {
+        try sql.write { db in
+            try db.execute("""
+                INSERT INTO audit_log (at, actor, role, client, route, what, school_code, staff_no, people) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, Registry.timestamp(), actor, role, client, String(route.prefix(300)), what, school, staffNo, people)
+        }
+    }
+
     /// The reads, newest first. Dates are China time days.
-    public func audit(_ f: AuditFilter) throws -> [AuditEntry] {
-        try writer.read { db in
+    public func audit(_ f: Registry.AuditFilter) throws -> [AuditEntry] {
+        try sql.read { db in
             var clauses: [String] = []
-            var args: [DatabaseValueConvertible?] = []
-            if let a = f.actor { clauses.append("(actor = ? OR actor = ? OR actor = ?)"); args += [a, "user:\(a)", "token:\(a)"] }
-            if let s = f.school { clauses.append("school_code = ?"); args.append(s) }
-            if let p = f.staffNo { clauses.append("staff_no = ?"); args.append(p) }
+            var args: [SQLValue] = []
+            if let a = f.actor { clauses.append("(actor = ? OR actor = ? OR actor = ?)"); args += [a, "user:\(a)", "token:\(a)"].map(\.sqlValue) }
+            if let s = f.school { clauses.append("school_code = ?"); args.append(s.sqlValue) }
+            if let p = f.staffNo { clauses.append("staff_no = ?"); args.append(p.sqlValue) }
             // Stored in UTC; a China-time day starts at 16:00 UTC the day before.
-            if let d = f.from { clauses.append("at >= ?"); args.append("\(d.adding(days: -1))T16:00:00") }
-            if let d = f.to { clauses.append("at < ?"); args.append("\(d)T16:00:00") }
+            if let d = f.from { clauses.append("at >= ?"); args.append("\(d.adding(days: -1))T16:00:00".sqlValue) }
+            if let d = f.to { clauses.append("at < ?"); args.append("\(d)T16:00:00".sqlValue) }
             let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-            return try Row.fetchAll(db, sql: "SELECT at, actor, role, client, route, what, school_code, staff_no, people FROM audit_log \(whereSQL) ORDER BY id DESC LIMIT ?",
-                                    arguments: StatementArguments(args + [f.limit])).map { r in
-                AuditEntry(at: r[0], actor: r[1], role: r[2], client: r[3], route: r[4], what: r[5], schoolCode: r[6], staffNo: r[7], people: r[8])
+            return try db.rows("SELECT at, actor, role, client, route, what, school_code, staff_no, people FROM audit_log \(whereSQL) ORDER BY id DESC LIMIT ?",
+                               args + [f.limit.sqlValue]).map { r in
+                AuditEntry(at: r.string(0), actor: r.string(1), role: r.string(2), client: r.text(3), route: r.string(4), what: r.string(5),
+                           schoolCode: r.text(6), staffNo: r.text(7), people: Int(r.integer(8)))
             }
         }
     }

@@ -7,7 +7,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case csv, json, xlsx
 }
 
-extension Registry {
+extension RegistryBackend {
     /// Writes every record of a kind in the SPEC §5 format, so that importing the output into the
     /// same registry changes nothing (and into an empty one reproduces the data). CSV and Excel
     /// carry Chinese headers by default (`language: .en` for the English column names); both are
@@ -16,22 +16,19 @@ extension Registry {
         precondition(format != .xlsx, "use exportWorkbook for .xlsx")
         let columns = kind.storedColumns
         let header = columns.map { language == .zh ? $0.chinese : $0.name }
-        try writer.read { db in
-            let cursor = try Row.fetchCursor(db, sql: Registry.exportSQL(kind))
+        try sql.read { db in
             switch format {
             case .csv, .xlsx:
                 out("\u{FEFF}" + CSVWriter.line(header))
-                while let row = try cursor.next() {
-                    out(CSVWriter.line(try columns.enumerated().map { i, c in
-                        ExportCell.text(try opened(row[i] as DatabaseValue, c.kind, db), c.kind)
-                    }))
+                try db.each(Registry.exportSQL(kind), []) { row in
+                    out(CSVWriter.line(try columns.enumerated().map { i, c in ExportCell.text(try opened(row.values[i], c.kind), c.kind) }))
                 }
             case .json:
                 out("[")
                 var first = true
-                while let row = try cursor.next() {
+                try db.each(Registry.exportSQL(kind), []) { row in
                     let fields = try columns.enumerated().map { i, c in
-                        "\(JSONText.string(c.name)):\(ExportCell.json(try opened(row[i] as DatabaseValue, c.kind, db), c.kind))"
+                        "\(JSONText.string(c.name)):\(ExportCell.json(try opened(row.values[i], c.kind), c.kind))"
                     }
                     out((first ? "\n" : ",\n") + "{" + fields.joined(separator: ",") + "}")
                     first = false
@@ -47,21 +44,22 @@ extension Registry {
         let columns = kind.storedColumns
         let sheet = SheetWriter(name: language == .zh ? kind.chineseName : kind.name,
                                 header: columns.map { language == .zh ? $0.chinese : $0.name })
-        try writer.read { db in
-            let cursor = try Row.fetchCursor(db, sql: Registry.exportSQL(kind))
-            while let row = try cursor.next() {
-                sheet.add(try columns.enumerated().map { i, c in ExportCell.cell(try opened(row[i] as DatabaseValue, c.kind, db), c.kind) })
+        try sql.read { db in
+            try db.each(Registry.exportSQL(kind), []) { row in
+                sheet.add(try columns.enumerated().map { i, c in ExportCell.cell(try opened(row.values[i], c.kind), c.kind) })
             }
         }
         return try XLSXWriter.workbook([sheet])
     }
 
     /// A national identity number opened for the export (run locally, SPEC §10); other values as stored.
-    func opened(_ v: DatabaseValue, _ kind: CellKind, _ db: Database) throws -> DatabaseValue {
-        guard case .nationalID = kind, case .string(let sealed) = v.storage else { return v }
-        return try identityKey.open(sealed, db).databaseValue
+    func opened(_ v: SQLValue, _ kind: CellKind) throws -> SQLValue {
+        guard case .nationalID = kind, case .text(let sealed) = v else { return v }
+        return .text(try openNationalID(sealed))
     }
+}
 
+extension Registry {
     static func exportSQL(_ kind: ImportKind) -> String {
         if kind.name == "teachers" {
             return """
@@ -81,53 +79,52 @@ extension Registry {
 
 enum ExportCell {
     /// A workbook cell: dates as dates, hours and money as numbers, whole numbers as integers.
-    static func cell(_ v: DatabaseValue, _ kind: CellKind) -> CellValue {
-        switch v.storage {
+    static func cell(_ v: SQLValue, _ kind: CellKind) -> CellValue {
+        switch v {
         case .null: return .empty
-        case .int64(let n):
+        case .int(let n):
             switch kind {
             case .tenths: return .number(Decimals.format(Int(n), places: 1, trimZeroFraction: true))
             case .hundredths: return .number(Decimals.format(Int(n), places: 2, trimZeroFraction: true))
             case .yesNo: return .text(n == 1 ? "yes" : "no")
             default: return .integer(Int(n))
             }
-        case .string(let s):
+        case .text(let s):
             if case .date = kind, let d = CivilDate(iso: s) { return .date(d) }
             return .text(s)
-        case .double(let d): return .number(String(d))
-        case .blob: return .empty
+        case .real(let d): return .number(String(d))
         }
     }
 
-    static func text(_ v: DatabaseValue, _ kind: CellKind) -> String {
-        switch v.storage {
+    static func text(_ v: DatabaseValue, _ kind: CellKind) -> String { text(GRDBStore.value(v), kind) }
+
+    static func text(_ v: SQLValue, _ kind: CellKind) -> String {
+        switch v {
         case .null: return ""
-        case .int64(let n):
+        case .int(let n):
             switch kind {
             case .tenths: return Decimals.format(Int(n), places: 1, trimZeroFraction: true)
             case .hundredths: return Decimals.format(Int(n), places: 2, trimZeroFraction: true)
             case .yesNo: return n == 1 ? "yes" : "no"
             default: return String(n)
             }
-        case .string(let s): return FormulaGuard.escape(s, kind)
-        case .double(let d): return String(d)
-        case .blob: return ""
+        case .text(let s): return FormulaGuard.escape(s, kind)
+        case .real(let d): return String(d)
         }
     }
 
-    static func json(_ v: DatabaseValue, _ kind: CellKind) -> String {
-        switch v.storage {
+    static func json(_ v: SQLValue, _ kind: CellKind) -> String {
+        switch v {
         case .null: return "null"
-        case .int64(let n):
+        case .int(let n):
             switch kind {
             case .tenths: return Decimals.format(Int(n), places: 1, trimZeroFraction: true)
             case .hundredths: return Decimals.format(Int(n), places: 2, trimZeroFraction: true)
             case .yesNo: return n == 1 ? "true" : "false"
             default: return String(n)
             }
-        case .string(let s): return JSONText.string(s)
-        case .double(let d): return String(d)
-        case .blob: return "null"
+        case .text(let s): return JSONText.string(s)
+        case .real(let d): return String(d)
         }
     }
 }

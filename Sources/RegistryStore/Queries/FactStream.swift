@@ -22,9 +22,6 @@ extension Registry {
     }
 
     /// The report against one plan (`--plan FILE`): every year uses it.
-    public func growthReport(plan: Plan, year: Int, asOf: CivilDate? = nil, today: CivilDate? = nil) throws -> GrowthReport {
-        try growthReport(catalog: PlanCatalog([plan]), year: year, asOf: asOf, today: today)
-    }
 
     /// The final review of a plan (终期评估).
     public func planReview(_ plan: Plan, today: CivilDate? = nil) throws -> PlanReview {

@@ -22,7 +22,7 @@ public struct PlanVersion: Sendable {
     public var detail: String?
 }
 
-extension Registry {
+extension RegistryBackend {
     /// The plans this registry reports against: the bundled ones (十四五, the 十五五 draft), each
     /// replaced by an imported plan of the same id or of an overlapping period.
     public func planCatalog() throws -> PlanCatalog {
@@ -30,8 +30,8 @@ extension Registry {
     }
 
     public func storedPlans() throws -> [Plan] {
-        try writer.read { db in
-            try String.fetchAll(db, sql: "SELECT json FROM plans ORDER BY first_year").map { try Plan(json: Data($0.utf8)) }
+        try sql.read { db in
+            try db.texts("SELECT json FROM plans ORDER BY first_year").map { try Plan(json: Data($0.utf8)) }
         }
     }
 
@@ -39,50 +39,50 @@ extension Registry {
     /// A plan whose period overlaps another imported plan is refused.
     public func savePlan(_ plan: Plan, actor: String, command: String = "plan import", source: String? = nil) throws -> PlanSaveOutcome {
         let json = plan.jsonText()
-        return try writer.write { db in
-            let others = try Row.fetchAll(db, sql: "SELECT id, first_year, last_year, json_extract(json, '$.status') FROM plans WHERE id <> ?", arguments: [plan.id])
+        return try sql.write { db in
+            let others = try db.rows("SELECT id, first_year, last_year, json FROM plans WHERE id <> ?", plan.id)
             // An adopted plan may take the place of a stored draft; otherwise periods must not overlap.
-            for o in others where (o[1] as Int) <= plan.lastYear && plan.firstYear <= (o[2] as Int)
-                && !(plan.status == .adopted && (o[3] as String?) == Plan.Status.draft.rawValue) {
+            for o in others {
+                let (id, first, last) = (o.string(0), Int(o.integer(1)), Int(o.integer(2)))
+                let isDraft = (try? Plan(json: Data(o.string(3).utf8)))?.status == .draft
+                guard first <= plan.lastYear && plan.firstYear <= last && !(plan.status == .adopted && isDraft) else { continue }
                 throw RegistryError.invalid(.init(
-                    "规划 \(plan.id)（\(plan.firstYear)–\(plan.lastYear)）与已导入的规划 \(o[0] as String)（\(o[1] as Int)–\(o[2] as Int)）期间重叠；请用同一个编号更新它，或调整规划期",
-                    "Plan \(plan.id) (\(plan.firstYear)–\(plan.lastYear)) overlaps the imported plan \(o[0] as String) (\(o[1] as Int)–\(o[2] as Int)); update that plan under its id, or change the period."))
+                    "规划 \(plan.id)（\(plan.firstYear)–\(plan.lastYear)）与已导入的规划 \(id)（\(first)–\(last)）期间重叠；请用同一个编号更新它，或调整规划期",
+                    "Plan \(plan.id) (\(plan.firstYear)–\(plan.lastYear)) overlaps the imported plan \(id) (\(first)–\(last)); update that plan under its id, or change the period."))
             }
-            let existing = try Row.fetchOne(db, sql: "SELECT json, version FROM plans WHERE id = ?", arguments: [plan.id])
-            let previous = try existing.map { try Plan(json: Data(($0[0] as String).utf8)) }
+            let existing = try db.row("SELECT json, version FROM plans WHERE id = ?", plan.id)
+            let previous = try existing.map { try Plan(json: Data($0.string(0).utf8)) }
                 ?? PlanCatalog.bundled.plans.first { $0.id == plan.id || $0.overlaps(plan) }
             let changes = previous.map { plan.differences(from: $0) } ?? []
-            if let existing, (existing[0] as String) == json {
-                return PlanSaveOutcome(kind: .unchanged, plan: plan, version: existing[1], changes: [])
+            if let existing, existing.string(0) == json {
+                return PlanSaveOutcome(kind: .unchanged, plan: plan, version: Int(existing.integer(1)), changes: [])
             }
-            let version = (existing?[1] as Int? ?? 0) + 1
-            let batch = try Registry.beginBatch(db, actor: actor, command: command, source: source)
+            let version = Int(existing?.integer(1) ?? 0) + 1
+            let batch = try db.beginBatch(actor: actor, command: command, source: source, facts: true)
             if existing == nil {
-                try db.execute(sql: "INSERT INTO plans (id, first_year, last_year, json, version) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [plan.id, plan.firstYear, plan.lastYear, json, version])
+                try db.execute("INSERT INTO plans (id, first_year, last_year, json, version) VALUES (?, ?, ?, ?, ?)",
+                               plan.id, plan.firstYear, plan.lastYear, json, version)
             } else {
-                try db.execute(sql: "UPDATE plans SET first_year = ?, last_year = ?, json = ?, version = ? WHERE id = ?",
-                               arguments: [plan.firstYear, plan.lastYear, json, version, plan.id])
+                try db.execute("UPDATE plans SET first_year = ?, last_year = ?, json = ?, version = ? WHERE id = ?",
+                               plan.firstYear, plan.lastYear, json, version, plan.id)
             }
-            try db.execute(sql: "INSERT INTO plan_versions (plan_id, version, json, batch_id) VALUES (?, ?, ?, ?)",
-                           arguments: [plan.id, version, json, batch])
+            try db.execute("INSERT INTO plan_versions (plan_id, version, json, batch_id) VALUES (?, ?, ?, ?)", plan.id, version, json, batch)
             let detail = changes.isEmpty ? nil : changes.map(\.zh).joined(separator: "；")
-            try db.execute(sql: """
-                INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, detail) VALUES (?, ?, 'plans', ?, ?, ?)
-                """, arguments: [batch, existing == nil ? "add" : "update", version, plan.id, detail])
+            try db.logChange(batch: batch, action: existing == nil ? "add" : "update", entity: "plans", entityID: Int64(version), entityKey: plan.id,
+                             staffNo: nil, detail: detail)
             return PlanSaveOutcome(kind: existing == nil ? .added : .updated, plan: plan, version: version, changes: changes)
         }
     }
 
     /// Every imported version of a plan, oldest first.
     public func planVersions(_ id: String) throws -> [PlanVersion] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: """
+        try sql.read { db in
+            try db.rows("""
                 SELECT v.version, b.at, b.actor, b.source, l.detail FROM plan_versions v JOIN change_batches b ON b.id = v.batch_id
                 LEFT JOIN change_log l ON l.batch_id = v.batch_id AND l.entity = 'plans' AND l.entity_key = v.plan_id
                 WHERE v.plan_id = ? ORDER BY v.version
-                """, arguments: [id]).map { r in
-                PlanVersion(version: r[0], at: r[1], actor: r[2], source: r[3], detail: r[4])
+                """, id).map { r in
+                PlanVersion(version: Int(r.integer(0)), at: r.string(1), actor: r.string(2), source: r.text(3), detail: r.text(4))
             }
         }
     }
@@ -170,6 +170,9 @@ extension Registry {
         }
     }
 
+}
+
+extension RegistryBackend {
     /// `plan import`: a plan, or a targets sheet applied to the plans whose periods cover its years
     /// (or to `planID`), each stored as a recorded change.
     public func importPlan(path: String, planID: String? = nil, actor: String) throws -> [PlanSaveOutcome] {
@@ -219,6 +222,9 @@ extension Registry {
         }
     }
 
+}
+
+extension Registry {
     /// `plan export --format xlsx`: the info, policy, targets and national-standards sheets.
     public static func planWorkbook(_ plan: Plan) throws -> Data {
         let info = SheetWriter(name: "规划", header: ["项目", "内容"])

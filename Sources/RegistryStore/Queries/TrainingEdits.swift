@@ -160,28 +160,6 @@ extension Registry {
         issues.map { FieldIssue(field: $0.column ?? "record", message: $0.message) }
     }
 
-    /// Voids a training record: a reversing fact with a reason, recorded in the change log; the
-    /// record itself is kept. Voided records count in no metric.
-    public func voidTraining(id: Int64, reason: String, actor: String) throws {
-        let reason = Text.trimmed(reason)
-        guard !reason.isEmpty else { throw TrainingEditError.emptyReason }
-        try writer.write { db in
-            guard let staffNo = try String.fetchOne(db, sql: "SELECT staff_no FROM training WHERE id = ?", arguments: [id]) else {
-                throw TrainingEditError.notFound(id)
-            }
-            if let at = try String.fetchOne(db, sql: "SELECT voided_at FROM training_voids WHERE training_id = ?", arguments: [id]) {
-                throw TrainingEditError.alreadyVoided(id, at: at)
-            }
-            let batch = try Registry.beginBatch(db, actor: actor, command: "training void", source: nil)
-            try db.execute(sql: "INSERT INTO training_voids (training_id, voided_at, actor, reason) VALUES (?, ?, ?, ?)",
-                           arguments: [id, Registry.timestamp(), actor, reason])
-            try db.execute(sql: """
-                INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, staff_no, detail)
-                VALUES (?, 'void', 'training', ?, ?, ?, ?)
-                """, arguments: [batch, id, String(id), staffNo, reason])
-        }
-    }
-
     public struct TrainingFilter: Sendable {
         public var staffNo: String?
         public var schoolCode: String?
@@ -200,41 +178,117 @@ extension Registry {
         }
     }
 
+
+}
+
+extension RegistryBackend {
     /// Training records, newest first. With `schoolCode`, the staff whose current assignment (the
     /// one with the latest start) is at that school.
-    public func listTraining(_ filter: TrainingFilter) throws -> [TrainingListing] {
-        try writer.read { db in
+    public func listTraining(_ filter: Registry.TrainingFilter) throws -> [TrainingListing] {
+        try sql.read { db in
             var clauses: [String] = []
-            var args: [DatabaseValueConvertible?] = []
-            if let s = filter.staffNo { clauses.append("t.staff_no = ?"); args.append(s) }
-            if let s = filter.status { clauses.append("t.status = ?"); args.append(s.rawValue) }
-            if let d = filter.endFrom { clauses.append("t.end_date >= ?"); args.append(d.description) }
-            if let d = filter.endTo { clauses.append("t.end_date <= ?"); args.append(d.description) }
+            var args: [SQLValue] = []
+            if let s = filter.staffNo { clauses.append("t.staff_no = ?"); args.append(s.sqlValue) }
+            if let s = filter.status { clauses.append("t.status = ?"); args.append(s.rawValue.sqlValue) }
+            if let d = filter.endFrom { clauses.append("t.end_date >= \(db.dateParameter)"); args.append(d.description.sqlValue) }
+            if let d = filter.endTo { clauses.append("t.end_date <= \(db.dateParameter)"); args.append(d.description.sqlValue) }
             if !filter.includeVoided { clauses.append("v.id IS NULL") }
             if let b = filter.batch {
                 clauses.append("t.id IN (SELECT entity_id FROM change_log WHERE batch_id = ? AND entity = 'training' AND action = 'add')")
-                args.append(b)
+                args.append(b.sqlValue)
             }
             if let school = filter.schoolCode {
                 clauses.append("""
                     (SELECT a.school_code FROM assignments a WHERE a.staff_no = t.staff_no ORDER BY a.from_date DESC LIMIT 1) = ?
                     """)
-                args.append(school)
+                args.append(school.sqlValue)
             }
             let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             let limitSQL = filter.limit.map { "LIMIT \($0)" } ?? ""
-            let rows = try Row.fetchAll(db, sql: """
+            return try db.rows("""
                 SELECT t.id, t.staff_no, t.title, t.level, t.mode, t.kind, t.provider, t.start_date, t.end_date,
                        t.hours_tenths, t.credits_tenths, t.status, t.ref, v.reason, v.voided_at
                 FROM training t LEFT JOIN training_voids v ON v.training_id = t.id
                 \(whereSQL) ORDER BY t.end_date DESC, t.id DESC \(limitSQL)
-                """, arguments: StatementArguments(args))
-            return rows.map { r in
-                TrainingListing(id: r[0], staffNo: r[1], title: r[2], level: r[3], mode: r[4], kind: r[5], provider: r[6],
-                                startDate: r[7], endDate: r[8], hours: Hours(tenths: r[9]),
-                                credits: (r[10] as Int?).map { Hours(tenths: $0) }, status: r[11], ref: r[12],
-                                voidReason: r[13], voidedAt: r[14])
+                """, args).map { r in
+                TrainingListing(id: r.integer(0), staffNo: r.string(1), title: r.string(2), level: r.string(3), mode: r.text(4), kind: r.string(5),
+                                provider: r.text(6), startDate: r.string(7), endDate: r.string(8), hours: Hours(tenths: Int(r.integer(9))),
+                                credits: r.int(10).map { Hours(tenths: Int($0)) }, status: r.string(11), ref: r.text(12),
+                                voidReason: r.text(13), voidedAt: r.text(14))
             }
         }
+    }
+}
+
+extension RegistryBackend {
+    /// Voids a training record: a reversing fact with a reason, recorded in the change log; the
+    /// record itself is kept. Voided records count in no metric.
+    public func voidTraining(id: Int64, reason: String, actor: String) throws {
+        let reason = Text.trimmed(reason)
+        guard !reason.isEmpty else { throw TrainingEditError.emptyReason }
+        try sql.write { db in
+            guard let staffNo = try db.text("SELECT staff_no FROM training WHERE id = ?", id) else {
+                throw TrainingEditError.notFound(id)
+            }
+            if let at = try db.text("SELECT voided_at FROM training_voids WHERE training_id = ?", id) {
+                throw TrainingEditError.alreadyVoided(id, at: at)
+            }
+            let batch = try db.beginBatch(actor: actor, command: "training void", source: nil, facts: true)
+            try db.execute("INSERT INTO training_voids (training_id, voided_at, actor, reason) VALUES (?, \(db.timestampParameter), ?, ?)",
+                           id, Registry.timestamp(), actor, reason)
+            try db.logChange(batch: batch, action: "void", entity: "training", entityID: id, entityKey: String(id), staffNo: staffNo, detail: reason)
+        }
+    }
+
+    /// Logs one training record as a one-row training.csv through the import (same validation,
+    /// same merge): for a backend whose facts are written only by its importer (PostgreSQL).
+    public func addTrainingByImport(_ fields: [String: String], actor: String, command: String) throws -> TrainingAddResult {
+        let outcome = try importTrainingFields(fields, dryRun: false, actor: actor, command: command)
+        let warnings = Registry.fieldIssues(outcome.warnings)
+        let summary = outcome.summaries.first
+        let result: TrainingAddResult.Outcome = (summary?.added ?? 0) > 0 ? .added : (summary?.updated ?? 0) > 0 ? .updated : .unchanged
+        let id: Int64? = try sql.read { db in
+            if let batch = outcome.batchID {
+                return try db.int("SELECT entity_id FROM change_log WHERE batch_id = ? AND entity = 'training' ORDER BY id LIMIT 1", batch)
+            }
+            if let ref = fields["ref"].map(Text.trimmed), !ref.isEmpty {
+                return try db.int("SELECT id FROM training WHERE ref = ?", ref)
+            }
+            func day(_ key: String) -> String { fields[key].flatMap { try? DateInput.parse($0).get() }?.description ?? "" }
+            return try db.int("""
+                SELECT id FROM training WHERE ref IS NULL AND staff_no = ? AND title = ? AND start_date = \(db.dateParameter) AND end_date = \(db.dateParameter)
+                """, Text.trimmed(fields["staff_no"] ?? ""), Text.trimmed(fields["title"] ?? ""), day("start_date"), day("end_date"))
+        }
+        guard let id else { throw RegistryError.database(DatabaseFailure(kind: .other)) }
+        return TrainingAddResult(id: id, outcome: result, warnings: warnings)
+    }
+
+    /// Validates a training record as `addTrainingByImport` would, without writing.
+    public func validateTrainingByImport(_ fields: [String: String]) throws {
+        _ = try importTrainingFields(fields.filter { ImportKind.training.columnNames.contains($0.key) || $0.key == "name" }, dryRun: true,
+                                     actor: "validate", command: "validate")
+    }
+
+    private func importTrainingFields(_ fields: [String: String], dryRun: Bool, actor: String, command: String) throws -> ImportOutcome {
+        let unknown = Registry.unknownFieldIssues(fields)
+        if !unknown.isEmpty { throw TrainingEditError.invalid(unknown) }
+        let names = ImportKind.training.columnNames.filter { fields[$0] != nil }
+        let csv = ImportCSV.row(names) + ImportCSV.row(names.map { fields[$0] ?? "" })
+        let outcome = try importFiles([ImportSource(kind: .training, fileName: command, bytes: Array(csv.utf8))],
+                                      options: ImportOptions(dryRun: dryRun, actor: actor, command: command))
+        let errors = outcome.errors
+        if !errors.isEmpty { throw TrainingEditError.invalid(Registry.fieldIssues(errors)) }
+        return outcome
+    }
+}
+
+/// CSV lines written for the importer (RFC 4180 quoting; no formula neutralising — the importer
+/// reads them back verbatim).
+enum ImportCSV {
+    static func row(_ values: [String]) -> String {
+        values.map { v in
+            v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || v.hasPrefix(" ") || v.hasSuffix(" ")
+                ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
+        }.joined(separator: ",") + "\r\n"
     }
 }

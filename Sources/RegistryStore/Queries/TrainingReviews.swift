@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TeacherGrowth
 
 /// The review of pending training records (issue 12): `pending → approved | rejected`, with who,
@@ -40,6 +39,27 @@ public struct RecentBatch: Sendable, Hashable {
 }
 
 extension Registry {
+    public struct PendingFilter: Sendable {
+        public var schoolCode: String?
+        public var batch: Int64?
+        public var offset: Int
+        public var limit: Int
+        public init(schoolCode: String? = nil, batch: Int64? = nil, offset: Int = 0, limit: Int = 100) {
+            self.schoolCode = schoolCode; self.batch = batch; self.offset = offset; self.limit = limit
+        }
+    }
+
+    static func schoolNameMap(_ db: SQLSession) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for r in try db.rows("SELECT code, name FROM schools") { out[r.string(0)] = r.string(1) }
+        return out
+    }
+
+    /// A training record's key in the change log: its reference, else staff number, title and dates.
+    static let trainingKeySQL = "COALESCE(ref, staff_no || '|' || title || '|' || start_date || '|' || end_date)"
+}
+
+extension RegistryBackend {
     /// Approves or rejects pending records, all or none: a record that is not pending (reviewed
     /// meanwhile, void, or unknown) stops the whole review with a sentence naming it.
     public func reviewTraining(ids: [Int64], decision: ReviewDecision, reason: String?, actor: String,
@@ -51,28 +71,27 @@ extension Registry {
         }
         let ids = Array(Set(ids)).sorted()
         guard !ids.isEmpty else { throw TrainingEditError.invalid([FieldIssue(field: "ids", message: .init("请至少选择一条记录", "select at least one record"))]) }
-        return try writer.write { db in
+        return try sql.write { db in
+            var keys: [Int64: (key: String, staffNo: String)] = [:]
             for id in ids {
-                guard let status = try String.fetchOne(db, sql: "SELECT status FROM training WHERE id = ?", arguments: [id]) else {
+                guard let r = try db.row("SELECT status, \(Registry.trainingKeySQL), staff_no FROM training WHERE id = ?", id) else {
                     throw TrainingEditError.notFound(id)
                 }
-                if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM training_voids WHERE training_id = ?)", arguments: [id])! {
+                if try db.exists("SELECT 1 FROM training_voids WHERE training_id = ?", id) {
                     throw TrainingEditError.voided(id)
                 }
+                let status = r.string(0)
                 guard status == TrainingStatus.pending.rawValue else { throw TrainingEditError.notPending(id, status: status) }
+                keys[id] = (r.string(1), r.string(2))
             }
-            let batch = try Registry.beginBatch(db, actor: actor, command: command ?? "training \(decision.rawValue)", source: nil)
+            let batch = try db.beginBatch(actor: actor, command: command ?? "training \(decision.rawValue)", source: nil, facts: true)
             let new = decision.status.rawValue
             for id in ids {
-                try db.execute(sql: "UPDATE training SET status = ? WHERE id = ?", arguments: [new, id])
-                try db.execute(sql: "INSERT INTO training_reviews (training_id, decision, reason, batch_id) VALUES (?, ?, ?, ?)",
-                               arguments: [id, new, reason, batch])
+                try db.execute("UPDATE training SET status = ? WHERE id = ?", new, id)
+                try db.execute("INSERT INTO training_reviews (training_id, decision, reason, batch_id) VALUES (?, ?, ?, ?)", id, new, reason, batch)
                 let detail = "{\"status\":[\"pending\",\"\(new)\"]" + (reason.map { ",\"reason\":\(JSONText.string($0))" } ?? "") + "}"
-                try db.execute(sql: """
-                    INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, staff_no, detail)
-                    SELECT ?, 'update', 'training', id, COALESCE(ref, staff_no || '|' || title || '|' || start_date || '|' || end_date), staff_no, ?
-                    FROM training WHERE id = ?
-                    """, arguments: [batch, detail, id])
+                try db.logChange(batch: batch, action: "update", entity: "training", entityID: id, entityKey: keys[id]?.key ?? String(id),
+                                 staffNo: keys[id]?.staffNo, detail: detail)
             }
             return ReviewOutcome(decision: decision, ids: ids, batchID: batch)
         }
@@ -80,74 +99,65 @@ extension Registry {
 
     /// The pending records an import (change batch) added.
     public func pendingTrainingIDs(batch: Int64) throws -> [Int64] {
-        try writer.read { db in
-            try Int64.fetchAll(db, sql: """
+        try sql.read { db in
+            try db.rows("""
                 SELECT t.id FROM training t JOIN change_log l ON l.entity = 'training' AND l.entity_id = t.id AND l.action = 'add'
                 WHERE l.batch_id = ? AND t.status = 'pending' AND NOT EXISTS (SELECT 1 FROM training_voids v WHERE v.training_id = t.id)
                 ORDER BY t.id
-                """, arguments: [batch])
-        }
-    }
-
-    public struct PendingFilter: Sendable {
-        public var schoolCode: String?
-        public var batch: Int64?
-        public var offset: Int
-        public var limit: Int
-        public init(schoolCode: String? = nil, batch: Int64? = nil, offset: Int = 0, limit: Int = 100) {
-            self.schoolCode = schoolCode; self.batch = batch; self.offset = offset; self.limit = limit
+                """, batch).map { $0.integer(0) }
         }
     }
 
     /// The approval queue, oldest first, with the total count for paging.
-    public func pendingTraining(_ filter: PendingFilter) throws -> (rows: [PendingTraining], total: Int) {
-        try writer.read { db in
+    public func pendingTraining(_ filter: Registry.PendingFilter) throws -> (rows: [PendingTraining], total: Int) {
+        try sql.read { db in
             var clauses = ["t.status = 'pending'", "NOT EXISTS (SELECT 1 FROM training_voids v WHERE v.training_id = t.id)"]
-            var args: [DatabaseValueConvertible?] = []
+            var args: [SQLValue] = []
             let currentSchool = "(SELECT a.school_code FROM assignments a WHERE a.staff_no = t.staff_no ORDER BY a.from_date DESC LIMIT 1)"
-            if let s = filter.schoolCode { clauses.append("\(currentSchool) = ?"); args.append(s) }
+            if let s = filter.schoolCode { clauses.append("\(currentSchool) = ?"); args.append(s.sqlValue) }
             if let b = filter.batch {
                 clauses.append("t.id IN (SELECT entity_id FROM change_log WHERE batch_id = ? AND entity = 'training' AND action = 'add')")
-                args.append(b)
+                args.append(b.sqlValue)
             }
             let whereSQL = clauses.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM training t WHERE \(whereSQL)", arguments: StatementArguments(args)) ?? 0
-            let rows = try Row.fetchAll(db, sql: """
+            let total = try db.rows("SELECT COUNT(*) FROM training t WHERE \(whereSQL)", args).first?.int(0) ?? 0
+            let rows = try db.rows("""
                 SELECT t.id, t.staff_no, t.title, t.level, t.mode, t.kind, t.provider, t.start_date, t.end_date, t.hours_tenths, t.credits_tenths,
                        t.status, t.ref, p.name, \(currentSchool) AS school_code,
                        (SELECT MIN(l.batch_id) FROM change_log l WHERE l.entity = 'training' AND l.entity_id = t.id AND l.action = 'add') AS batch_id
                 FROM training t JOIN teachers p ON p.staff_no = t.staff_no
                 WHERE \(whereSQL) ORDER BY t.id LIMIT ? OFFSET ?
-                """, arguments: StatementArguments(args + [filter.limit, filter.offset]))
+                """, args + [filter.limit.sqlValue, filter.offset.sqlValue])
             let names = try Registry.schoolNameMap(db)
             var batches: [Int64: String] = [:]
-            return (rows.map { r in
-                let batch: Int64? = r["batch_id"]
+            return (try rows.map { r in
+                let batch = r.int(15)
                 if let batch, batches[batch] == nil {
-                    batches[batch] = (try? String.fetchOne(db, sql: "SELECT at FROM change_batches WHERE id = ?", arguments: [batch])) ?? nil
+                    batches[batch] = try db.text("SELECT at FROM change_batches WHERE id = ?", batch)
                 }
-                let school: String? = r["school_code"]
+                let school = r.text(14)
                 return PendingTraining(
-                    listing: TrainingListing(id: r[0], staffNo: r[1], title: r[2], level: r[3], mode: r[4], kind: r[5], provider: r[6],
-                                             startDate: r[7], endDate: r[8], hours: Hours(tenths: r[9]),
-                                             credits: (r[10] as Int?).map { Hours(tenths: $0) }, status: r[11], ref: r[12], voidReason: nil, voidedAt: nil),
-                    name: r[13], schoolCode: school, schoolName: school.flatMap { names[$0] }, batchID: batch, addedAt: batch.flatMap { batches[$0] })
-            }, total)
+                    listing: TrainingListing(id: r.integer(0), staffNo: r.string(1), title: r.string(2), level: r.string(3), mode: r.text(4),
+                                             kind: r.string(5), provider: r.text(6), startDate: r.string(7), endDate: r.string(8),
+                                             hours: Hours(tenths: Int(r.integer(9))), credits: r.int(10).map { Hours(tenths: Int($0)) },
+                                             status: r.string(11), ref: r.text(12), voidReason: nil, voidedAt: nil),
+                    name: r.string(13), schoolCode: school, schoolName: school.flatMap { names[$0] }, batchID: batch, addedAt: batch.flatMap { batches[$0] })
+            }, Int(total))
         }
     }
 
     public func pendingCount() throws -> Int {
-        try writer.read { db in
-            try Int.fetchOne(db, sql: """
+        try sql.read { db in
+            Int(try db.int("""
                 SELECT COUNT(*) FROM training t WHERE status = 'pending' AND NOT EXISTS (SELECT 1 FROM training_voids v WHERE v.training_id = t.id)
-                """) ?? 0
+                """) ?? 0)
         }
     }
 
     /// The latest writes that changed facts (imports and edits), newest first.
     public func recentBatches(limit: Int = 10) throws -> [RecentBatch] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: """
+        try sql.read { db in
+            try db.rows("""
                 SELECT b.id, b.at, b.actor, b.command, b.source,
                        (SELECT COUNT(*) FROM change_log l WHERE l.batch_id = b.id AND l.action = 'add') AS added,
                        (SELECT COUNT(*) FROM change_log l WHERE l.batch_id = b.id AND l.action = 'update') AS updated,
@@ -156,55 +166,61 @@ extension Registry {
                 FROM change_batches b
                 WHERE b.command LIKE 'import%' OR b.command = 'demo' OR b.command LIKE 'POST%' OR b.command LIKE 'training%' OR b.command LIKE 'web%'
                 ORDER BY b.id DESC LIMIT ?
-                """, arguments: [limit]).map { r in
-                RecentBatch(id: r["id"], at: r["at"], actor: r["actor"], command: r["command"], source: r["source"],
-                            added: r["added"], updated: r["updated"], pending: r["pending"])
+                """, limit).map { r in
+                RecentBatch(id: r.integer(0), at: r.string(1), actor: r.string(2), command: r.string(3), source: r.text(4),
+                            added: Int(r.integer(5)), updated: Int(r.integer(6)), pending: Int(r.integer(7)))
             }
         }
     }
 
-    static func schoolNameMap(_ db: Database) throws -> [String: String] {
-        var out: [String: String] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT code, name FROM schools") { out[r[0]] = r[1] }
-        return out
-    }
-
     /// Schools by code, for pages and forms.
     public func schoolDirectory() throws -> [(code: String, name: String)] {
-        try writer.read { db in try Row.fetchAll(db, sql: "SELECT code, name FROM schools ORDER BY code").map { ($0[0], $0[1]) } }
+        try sql.read { db in try db.rows("SELECT code, name FROM schools ORDER BY code").map { ($0.string(0), $0.string(1)) } }
     }
 
     /// People found by staff number or name (a part of either), for the HR search.
     public func findTeachers(_ query: String, limit: Int = 50) throws -> [(staffNo: String, name: String, schoolCode: String?, schoolName: String?)] {
         let q = Text.trimmed(query)
         guard !q.isEmpty, q.count <= 40 else { return [] }
-        return try writer.read { db in
+        return try sql.read { db in
             let like = "%" + q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             let names = try Registry.schoolNameMap(db)
-            return try Row.fetchAll(db, sql: """
+            return try db.rows("""
                 SELECT t.staff_no, t.name, (SELECT a.school_code FROM assignments a WHERE a.staff_no = t.staff_no ORDER BY a.from_date DESC LIMIT 1)
-                FROM teachers t WHERE t.staff_no = ? COLLATE NOCASE OR t.staff_no LIKE ? ESCAPE '\\' OR t.name LIKE ? ESCAPE '\\'
-                ORDER BY t.staff_no = ? COLLATE NOCASE DESC, t.staff_no LIMIT ?
-                """, arguments: [q, like, like, q, limit]).map { r in
-                let school: String? = r[2]
-                return (r[0], r[1], school, school.flatMap { names[$0] })
+                FROM teachers t WHERE lower(t.staff_no) = lower(?) OR t.staff_no LIKE ? ESCAPE '\\' OR t.name LIKE ? ESCAPE '\\'
+                ORDER BY CASE WHEN lower(t.staff_no) = lower(?) THEN 0 ELSE 1 END, t.staff_no LIMIT ?
+                """, q, like, like, q, limit).map { r in
+                let school = r.text(2)
+                return (r.string(0), r.string(1), school, school.flatMap { names[$0] })
             }
         }
     }
 
     public func staffNo(ofTraining id: Int64) throws -> String? {
-        try writer.read { db in try String.fetchOne(db, sql: "SELECT staff_no FROM training WHERE id = ?", arguments: [id]) }
+        try sql.read { db in try db.text("SELECT staff_no FROM training WHERE id = ?", id) }
     }
 
     /// The home school of a person today (their latest assignment), for scope checks.
     public func currentSchool(of staffNo: String) throws -> String? {
-        try writer.read { db in
-            try String.fetchOne(db, sql: "SELECT school_code FROM assignments WHERE staff_no = ? ORDER BY from_date DESC LIMIT 1", arguments: [staffNo])
-        }
+        try sql.read { db in try db.text("SELECT school_code FROM assignments WHERE staff_no = ? ORDER BY from_date DESC LIMIT 1", staffNo) }
     }
 
     /// Every school a person has been assigned to (a principal may read the record of anyone ever at their school).
     public func schools(of staffNo: String) throws -> Set<String> {
-        try writer.read { db in Set(try String.fetchAll(db, sql: "SELECT school_code FROM assignments WHERE staff_no = ?", arguments: [staffNo])) }
+        try sql.read { db in Set(try db.texts("SELECT school_code FROM assignments WHERE staff_no = ?", staffNo)) }
+    }
+
+    public func schoolExists(_ code: String) throws -> Bool {
+        try sql.read { db in try db.exists("SELECT 1 FROM schools WHERE code = ?", code) }
+    }
+
+    /// The counties the schools name, in order (empty: a one-county registry).
+    public func counties() throws -> [String] {
+        try sql.read { db in try db.texts("SELECT DISTINCT county FROM schools WHERE county IS NOT NULL ORDER BY county") }
+    }
+
+    /// A county's school codes.
+    public func schoolCodes(inCounty county: String) throws -> [String] {
+        try sql.read { db in try db.texts("SELECT code FROM schools WHERE county = ? ORDER BY code", county) }
     }
 }

@@ -2,10 +2,6 @@ import GRDB
 import TeacherGrowth
 
 extension Registry {
-    public func schoolExists(_ code: String) throws -> Bool {
-        try writer.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM schools WHERE code = ?)", arguments: [code])! }
-    }
-
     /// SPEC §9 `compliance`: one row per full-time teacher on D (of `school`, or all), most urgent
     /// first, against the plan in force on D. A school's view reads only its own people.
     public func complianceView(catalog: PlanCatalog, asOf d: CivilDate, school: String? = nil, dueWithin: Int? = nil) throws -> ComplianceView {
@@ -14,9 +10,6 @@ extension Registry {
         }
     }
 
-    public func complianceView(plan: Plan, asOf d: CivilDate, school: String? = nil, dueWithin: Int? = nil) throws -> ComplianceView {
-        try complianceView(catalog: PlanCatalog([plan]), asOf: d, school: school, dueWithin: dueWithin)
-    }
 
     /// SPEC §9 `rotation`: the year's eligible and exchanged teachers, the three rotation ratios
     /// (the report's numbers), per-school figures, flows by area and the planner.
@@ -26,17 +19,9 @@ extension Registry {
         }
     }
 
-    public func rotationView(plan: Plan, year: Int, asOf: CivilDate? = nil, school: String? = nil) throws -> RotationView {
-        try rotationView(catalog: PlanCatalog([plan]), year: year, asOf: asOf, school: school)
-    }
 }
 
 extension Registry {
-    /// The counties the registry's schools name (empty for a one-county registry).
-    public func counties() throws -> [String] {
-        try writer.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT county FROM schools WHERE county IS NOT NULL ORDER BY county") }
-    }
-
     /// One county's report (issue 15).
     public func growthReport(catalog: PlanCatalog, year: Int, asOf: CivilDate? = nil, today: CivilDate? = nil, county: String) throws -> GrowthReport {
         var report = try snapshot { reader in
@@ -68,12 +53,5 @@ extension Registry {
         try snapshot { reader in
             try RotationReporting.view(source: try CountyFacts(reader, county: county), catalog: catalog, year: year, asOf: asOf, today: today)
         }
-    }
-}
-
-extension Registry {
-    /// The codes of a county's schools.
-    public func schoolCodes(inCounty county: String) throws -> [String] {
-        try writer.read { db in try String.fetchAll(db, sql: "SELECT code FROM schools WHERE county = ? ORDER BY code", arguments: [county]) }
     }
 }

@@ -193,31 +193,34 @@ extension Registry {
     /// The key file of this registry (nil for an in-memory one).
     public var identityKeyFile: String? { identityKey.path }
 
+}
+
+extension RegistryBackend {
     /// Replaces the key that seals national identity numbers: a new key is added to the key file
     /// (the old one kept), every number is re-sealed in one transaction, then the old key is dropped.
     /// Stopped at any point, the key file still opens every stored number. Returns the old and new
     /// key ids and how many numbers were re-sealed.
     public func rotateIdentityKey(actor: String) throws -> (old: String, new: String, count: Int) {
-        guard let path = identityKey.path else { throw IdentityKeyError.missing("") }
-        let old = try writer.read { db in try identityKey.keyring(db) }
+        guard let path = identityKeyFile else { throw IdentityKeyError.missing("") }
+        let old = try currentIdentityKeyring()
         let fresh = IdentityKeyring.Key.generate()
         let both = IdentityKeyring(keys: [fresh] + old.keys)
         try both.write(to: path)
-        identityKey.replace(both)
-        let count = try writer.write { db -> Int in
-            let rows = try Row.fetchAll(db, sql: "SELECT id, national_id FROM teachers WHERE national_id IS NOT NULL")
+        identityKeyringReplaced(both)
+        let count = try sql.write { db -> Int in
+            let rows = try db.rows("SELECT id, national_id FROM teachers WHERE national_id IS NOT NULL")
             for r in rows {
-                let number = try both.open(r[1])
-                try db.execute(sql: "UPDATE teachers SET national_id = ? WHERE id = ?", arguments: [try both.seal(number), r[0] as Int64])
+                let number = try both.open(r.string(1))
+                try db.execute("UPDATE teachers SET national_id = ? WHERE id = ?", try both.seal(number), r.integer(0))
             }
-            let batch = try Registry.beginBatch(db, actor: actor, command: "key rotate", source: nil, facts: false)
-            try db.execute(sql: "INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, detail) VALUES (?, 'update', 'identity_key', 0, ?, ?)",
-                           arguments: [batch, fresh.id, "{\"key\":[\"\(old.current.id)\",\"\(fresh.id)\"]}"])
+            let batch = try db.beginBatch(actor: actor, command: "key rotate", source: nil, facts: false)
+            try db.logChange(batch: batch, action: "update", entity: "identity_key", entityID: 0, entityKey: fresh.id, staffNo: nil,
+                             detail: "{\"key\":[\"\(old.current.id)\",\"\(fresh.id)\"]}")
             return rows.count
         }
         let final = IdentityKeyring(keys: [fresh])
         try final.write(to: path)
-        identityKey.replace(final)
+        identityKeyringReplaced(final)
         return (old.current.id, fresh.id, count)
     }
 }

@@ -47,6 +47,16 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
 extension Registry {
     static func tokenHash(_ secret: String) -> String { Secrets.sha256Hex(secret) }
 
+    /// Changes whenever facts change (a new change batch), so caches know when to recompute.
+    public func dataVersion() throws -> Int64 {
+        try writer.read { db in
+            if let v = try String.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'facts_version'").flatMap({ Int64($0) }) { return v }
+            return try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM change_batches") ?? 0
+        }
+    }
+}
+
+extension RegistryBackend {
     /// Makes a token and returns it with its secret, the only time the secret is available.
     public func createToken(role: AccessToken.Role, school: String?, name: String, actor: String, expiresInDays: Int? = nil,
                             county: String? = nil, now: Date = Date()) throws -> (AccessToken, String) {
@@ -58,48 +68,47 @@ extension Registry {
         if role != .principal && school != nil { throw TokenError.schoolOnlyForPrincipal }
         let secret = "trk_" + Secrets.random(bytes: 32)
         let at = Registry.timestamp()
-        let id: Int64 = try writer.write { db in
-            if let school, try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM schools WHERE code = ?)", arguments: [school])! {
+        let id: Int64 = try sql.write { db in
+            if let school, try !db.exists("SELECT 1 FROM schools WHERE code = ?", school) {
                 throw TokenError.unknownSchool(school)
             }
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL)", arguments: [name])! {
+            if try db.exists("SELECT 1 FROM tokens WHERE name = ? AND revoked_at IS NULL", name) {
                 throw TokenError.duplicateName(name)
             }
             try Registry.checkCounty(db, county)
-            try db.execute(sql: "INSERT INTO tokens (name, role, school_code, hash, created_at, expires_at, county) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [name, role.rawValue, school, Registry.tokenHash(secret), at, expires, county])
-            let id = db.lastInsertedRowID
-            let batch = try Registry.beginBatch(db, actor: actor, command: "token create", source: nil, facts: false)
-            try db.execute(sql: "INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key, detail) VALUES (?, 'add', 'tokens', ?, ?, ?)",
-                           arguments: [batch, id, String(id), role.rawValue + (county.map { " county:\($0)" } ?? "")])
+            let id = try db.insert("INSERT INTO tokens (name, role, school_code, hash, created_at, expires_at, county) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   name, role.rawValue, school, Registry.tokenHash(secret), at, expires, county)
+            let batch = try db.beginBatch(actor: actor, command: "token create", source: nil, facts: false)
+            try db.logChange(batch: batch, action: "add", entity: "tokens", entityID: id, entityKey: String(id), staffNo: nil,
+                             detail: role.rawValue + (county.map { " county:\($0)" } ?? ""))
             return id
         }
         return (AccessToken(id: id, name: name, role: role, schoolCode: school, createdAt: at, revokedAt: nil, expiresAt: expires, county: county), secret)
     }
 
     public func listTokens() throws -> [AccessToken] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, role, school_code, created_at, revoked_at, expires_at, last_used_at, county FROM tokens ORDER BY id").map { r in
-                AccessToken(id: r[0], name: r[1], role: AccessToken.Role(rawValue: r[2]) ?? .hr, schoolCode: r[3], createdAt: r[4], revokedAt: r[5],
-                            expiresAt: r[6], lastUsedAt: r[7], county: r[8])
+        try sql.read { db in
+            try db.rows("SELECT id, name, role, school_code, created_at, revoked_at, expires_at, last_used_at, county FROM tokens ORDER BY id").map { r in
+                AccessToken(id: r.integer(0), name: r.string(1), role: AccessToken.Role(rawValue: r.string(2)) ?? .hr, schoolCode: r.text(3),
+                            createdAt: r.string(4), revokedAt: r.text(5), expiresAt: r.text(6), lastUsedAt: r.text(7), county: r.text(8))
             }
         }
     }
 
     /// Revokes a token by its id or name.
     public func revokeToken(_ idOrName: String, actor: String) throws -> AccessToken {
-        try writer.write { db in
-            let row = try Row.fetchOne(db, sql: """
+        try sql.write { db in
+            let row = try db.row("""
                 SELECT id, name, role, school_code, created_at FROM tokens
                 WHERE revoked_at IS NULL AND (CAST(id AS TEXT) = ? OR name = ?) ORDER BY id LIMIT 1
-                """, arguments: [idOrName, idOrName])
-            guard let row else { throw TokenError.notFound(idOrName) }
+                """, idOrName, idOrName)
+            guard let row, let role = AccessToken.Role(rawValue: row.string(2)) else { throw TokenError.notFound(idOrName) }
             let at = Registry.timestamp()
-            try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ?", arguments: [at, row["id"] as Int64])
-            let batch = try Registry.beginBatch(db, actor: actor, command: "token revoke", source: nil, facts: false)
-            try db.execute(sql: "INSERT INTO change_log (batch_id, action, entity, entity_id, entity_key) VALUES (?, 'update', 'tokens', ?, ?)",
-                           arguments: [batch, row["id"] as Int64, String(row["id"] as Int64)])
-            return AccessToken(id: row[0], name: row[1], role: AccessToken.Role(rawValue: row[2])!, schoolCode: row[3], createdAt: row[4], revokedAt: at)
+            let id = row.integer(0)
+            try db.execute("UPDATE tokens SET revoked_at = ? WHERE id = ?", at, id)
+            let batch = try db.beginBatch(actor: actor, command: "token revoke", source: nil, facts: false)
+            try db.logChange(batch: batch, action: "update", entity: "tokens", entityID: id, entityKey: String(id), staffNo: nil, detail: nil)
+            return AccessToken(id: id, name: row.string(1), role: role, schoolCode: row.text(3), createdAt: row.string(4), revokedAt: at)
         }
     }
 
@@ -110,29 +119,20 @@ extension Registry {
         guard secret.utf8.count <= 256 else { return nil }
         let hash = Registry.tokenHash(secret)
         let at = Registry.timestamp(now)
-        let token: AccessToken? = try writer.read { db in
-            guard let r = try Row.fetchOne(db, sql: """
+        let token: AccessToken? = try sql.read { db in
+            guard let r = try db.row("""
                 SELECT id, name, role, school_code, created_at, hash, expires_at, last_used_at, county FROM tokens
                 WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
-                """, arguments: [hash, at]) else { return nil }
-            guard Secrets.constantTimeEqual(Array((r["hash"] as String).utf8), Array(hash.utf8)),
-                  let role = AccessToken.Role(rawValue: r[2]) else { return nil }
-            return AccessToken(id: r[0], name: r[1], role: role, schoolCode: r[3], createdAt: r[4], revokedAt: nil, expiresAt: r[6], lastUsedAt: r[7],
-                               county: r[8])
+                """, hash, at) else { return nil }
+            guard Secrets.constantTimeEqual(Array(r.string(5).utf8), Array(hash.utf8)),
+                  let role = AccessToken.Role(rawValue: r.string(2)) else { return nil }
+            return AccessToken(id: r.integer(0), name: r.string(1), role: role, schoolCode: r.text(3), createdAt: r.string(4), revokedAt: nil,
+                               expiresAt: r.text(6), lastUsedAt: r.text(7), county: r.text(8))
         }
         // When it was last used, to the minute: a write at most once a minute per token.
         if let token, token.lastUsedAt.map({ $0 < Registry.timestamp(now.addingTimeInterval(-60)) }) ?? true {
-            try? writer.write { db in try db.execute(sql: "UPDATE tokens SET last_used_at = ? WHERE id = ?", arguments: [at, token.id]) }
+            try? sql.write { db in try db.execute("UPDATE tokens SET last_used_at = ? WHERE id = ?", at, token.id) }
         }
         return token
-    }
-
-
-    /// Changes whenever facts change (a new change batch), so caches know when to recompute.
-    public func dataVersion() throws -> Int64 {
-        try writer.read { db in
-            if let v = try String.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'facts_version'").flatMap({ Int64($0) }) { return v }
-            return try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM change_batches") ?? 0
-        }
     }
 }
