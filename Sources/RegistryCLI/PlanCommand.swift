@@ -26,8 +26,9 @@ struct PlanCommand: ParsableCommand {
             let stored = Set(try registry.storedPlans().map(\.id))
             let zh = language.language == .zh
             var t = TextTable(headers: zh ? ["编号", "名称", "规划期", "状态", "来源"] : ["ID", "Name", "Period", "Status", "Origin"], maxColumnWidth: 44)
-            for p in catalog.plans {
-                let status = p.isDraft ? (zh ? "草案" : "draft") : (zh ? "已印发" : "adopted")
+            for p in catalog.plans + (try registry.municipalPlanCatalog()?.plans ?? []) {
+                let status = (p.isDraft ? (zh ? "草案" : "draft") : (zh ? "已印发" : "adopted"))
+                    + (p.scope == .municipal ? (zh ? "（市级）" : " (municipal)") : "")
                 let origin = stored.contains(p.id) ? (zh ? "已导入（\(try registry.planVersions(p.id).count) 个版本）" : "imported (\(try registry.planVersions(p.id).count) versions)")
                                                    : (zh ? "系统自带" : "bundled")
                 t.add([p.id, p.name.text(language.language), "\(p.firstYear)–\(p.lastYear)", status, origin])
@@ -44,7 +45,7 @@ struct PlanCommand: ParsableCommand {
 
         func run() throws {
             let registry = try database.backend()
-            guard let plan = try registry.planCatalog().plan(id: id) else {
+            guard let plan = try registry.planCatalog().plan(id: id) ?? registry.municipalPlanCatalog()?.plan(id: id) else {
                 throw UserError("没有编号为 \(id) 的规划；可用 teacher-registry plan list 查看", "There is no plan \(id); see teacher-registry plan list.")
             }
             print(PlanText.render(plan, versions: try registry.planVersions(id), language: language.language), terminator: "")
@@ -98,7 +99,7 @@ struct PlanCommand: ParsableCommand {
 
         func run() throws {
             let registry = try database.backend()
-            guard let plan = try registry.planCatalog().plan(id: id) else {
+            guard let plan = try registry.planCatalog().plan(id: id) ?? registry.municipalPlanCatalog()?.plan(id: id) else {
                 throw UserError("没有编号为 \(id) 的规划；可用 teacher-registry plan list 查看", "There is no plan \(id); see teacher-registry plan list.")
             }
             if format == "xlsx" {

@@ -56,7 +56,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var language: LanguageOption
     @Option(help: "写入此文件，而不是标准输出 Write to this file instead of standard output.") var output: String?
     @OptionGroup var scope: CountyScopeOptions
-    @Flag(help: "市级汇总：各区县每项指标的分子、分母相加；目标取 --plan 给出的市级规划，未给出则只列实际数 The municipal roll-up.")
+    @Flag(help: "市级汇总：各区县每项指标的分子、分母相加；目标取 --plan 给出的或已导入的市级规划（\"scope\": \"municipal\"），都没有则只列实际数 The municipal roll-up.")
     var municipal = false
 
     func validate() throws {
@@ -159,6 +159,10 @@ extension ReportCommand {
         let period = self.period.flatMap(ReportDates.period)
         enum Made: Sendable { case report(GrowthReport), review(PlanReview) }
         let planOptions = self.planOptions
+        // The roll-up's targets: the municipal plan named with --plan (an imported one's id, or a
+        // file), else the imported municipal plans; none: figures only.
+        let municipalPlans = municipal ? try database.backend().municipalPlanCatalog() : nil
+        let namedMunicipal = planOptions.plan.flatMap { id in municipalPlans?.plan(id: id) }.map { PlanCatalog([$0]) }
         let made: Made = try RegistryFacts.with(database, FactQuery()) { source, catalog, isDemo in
             if let county { try CountyScopeOptions.check(county, in: source) }
             if let range = period, let county {
@@ -171,18 +175,18 @@ extension ReportCommand {
             }
             var r: GrowthReport
             if municipal {
-                // Targets only from a plan named with --plan (a municipal plan); else figures only.
-                let municipalPlan = planOptions.plan == nil ? nil : catalog
+                let municipalPlan = namedMunicipal ?? (planOptions.plan == nil ? municipalPlans : catalog)
                 r = try GrowthReporting.rollup(source: source, catalog: municipalPlan, year: year!, asOf: day, today: Today.date).report
             } else {
                 r = try GrowthReporting.report(source: source, county: county!, catalog: catalog, year: year!, asOf: day, today: Today.date)
             }
             r.isDemoData = isDemo
             return .report(r)
-        } catalog: { try planOptions.catalog(from: $0) }
+        } catalog: { try namedMunicipal ?? planOptions.catalog(from: $0) }
         switch made {
         case .review(let review):
-            try write(review, language: l)        case .report(let report):
+            try write(review, language: l)
+        case .report(let report):
             try write(report, language: l)
         }
     }

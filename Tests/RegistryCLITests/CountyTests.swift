@@ -140,4 +140,46 @@ struct CountyTests {
         let both = try Binary.run(["report", "--year", "2025", "--county", "秀山县", "--municipal", "--db", whole])
         #expect(both.status == 2)
     }
+
+    /// A municipal plan (`"scope": "municipal"`) imported into the registry gives the roll-up its
+    /// targets; the counties' reports keep their own plan; the two run side by side over 2021–2025.
+    @Test func anImportedMunicipalPlanGivesTheRollUpItsTargets() throws {
+        let dir = try temporaryDirectory()
+        let all = dir.appendingPathComponent("all")
+        #expect(try Binary.run(["demo", "--counties", "2", "--scale", "0.02", "--seed", "4", "--csv-dir", all.path]).status == 0)
+        let db = dir.appendingPathComponent("r.sqlite").path
+        #expect(try Binary.run(["import-dir", all.path, "--db", db]).status == 0)
+        func backbone(_ args: [String]) throws -> [String: Any]? {
+            let r = try Binary.run(args + ["--format", "json", "--db", db])
+            #expect(r.status == 0, "\(r.stderr)")
+            return try (Self.json(r.stdout)["metrics"] as? [[String: Any]])?.first { $0["key"] as? String == "backbone_new" }
+        }
+        let before = try backbone(["report", "--year", "2025", "--municipal"])
+        #expect(before?["target"] is NSNull, "no municipal plan yet: figures only")
+        let countyBefore = try Binary.run(["report", "--year", "2025", "--county", "秀山县", "--format", "json", "--db", db]).stdout
+
+        // The bundled plan as a municipal one: its own id, a municipal target of 400 new backbone teachers.
+        var json = try Binary.run(["plan", "export", "youyang-2021-2025", "--db", db]).stdout
+        json = json.replacingOccurrences(of: "\"id\": \"youyang-2021-2025\",", with: "\"id\": \"chongqing-2021-2025\",\n  \"scope\": \"municipal\",")
+        let plan = try #require(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        var targets = try #require(plan["targets"] as? [[String: Any]])
+        let i = try #require(targets.firstIndex { $0["metric"] as? String == "backbone_new" })
+        targets[i]["values"] = Dictionary(uniqueKeysWithValues: (2021...2025).map { ("\($0)", 400) })
+        var edited = plan
+        edited["targets"] = targets
+        let file = dir.appendingPathComponent("municipal.json")
+        try JSONSerialization.data(withJSONObject: edited, options: [.prettyPrinted]).write(to: file)
+        let imported = try Binary.run(["plan", "import", file.path, "--db", db])
+        #expect(imported.status == 0, "a municipal plan over the county plan's years is accepted: \(imported.stderr)")
+        #expect(try Binary.run(["plan", "list", "--db", db]).stdout.contains("（市级）"))
+
+        let after = try backbone(["report", "--year", "2025", "--municipal"])
+        #expect((after?["target"] as? [String: Any])?["value"] as? Double == 400)
+        #expect(after?["value"] as? Int == before?["value"] as? Int, "the same figures")
+        #expect(try Binary.run(["report", "--year", "2025", "--county", "秀山县", "--format", "json", "--db", db]).stdout == countyBefore,
+                "a county's report keeps its county plan")
+        // Named with --plan, by its id.
+        let named = try backbone(["report", "--year", "2025", "--municipal", "--plan", "chongqing-2021-2025"])
+        #expect((named?["target"] as? [String: Any])?["value"] as? Double == 400)
+    }
 }

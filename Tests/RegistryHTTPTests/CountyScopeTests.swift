@@ -88,4 +88,101 @@ struct CountyScopeTests {
             #expect(schools.contains("S001") && !schools.contains("S004"))
         }
     }
+
+    /// Pending records for a 甲县 teacher (T0001, S001) and a 乙县 one (T0003, S005); their ids.
+    static func pending(_ registry: any RegistryBackend) throws -> (jia: [Int64], yi: [Int64], batch: Int64) {
+        let csv = "工号,培训项目名称,培训级别,培训开始日期,培训结束日期,培训获得学时,审核状态\n"
+            + "T0001,甲县待审一,县级,2025-03-01,2025-03-02,6,待审核\nT0001,甲县待审二,县级,2025-04-01,2025-04-02,6,待审核\n"
+            + "T0003,乙县待审,县级,2025-03-01,2025-03-02,8,待审核\n"
+        let o = try registry.importFiles([ImportSource(kind: ImportKind.named("training")!, fileName: "pending.csv", bytes: Array(csv.utf8))],
+                                         options: .init(actor: "test"))
+        #expect(o.errors.isEmpty, "\(o.errors)")
+        let rows = try registry.pendingTraining(.init(limit: 100)).rows
+        return (rows.filter { $0.listing.staffNo == "T0001" }.map(\.listing.id), rows.filter { $0.listing.staffNo == "T0003" }.map(\.listing.id),
+                try #require(o.batchID))
+    }
+
+    /// A county-limited HR token: its queue, reviews, voids and new records are its county's only.
+    @Test func aCountyHRChangesOnlyItsCounty() async throws {
+        let registry = try Self.twoCounties()
+        let (jia, yi, batch) = try Self.pending(registry)
+        #expect(jia.count == 2 && yi.count == 1)
+        // Every pending record (the fixture has some of its own), and those of 甲县's schools, by the rows' schools.
+        let pendingRows = try registry.pendingTraining(.init(limit: 1000)).rows
+        let total = pendingRows.count, ofJia = pendingRows.filter { ["S001", "S002", "S003"].contains($0.schoolCode ?? "") }.count
+        #expect(ofJia < total)
+        let hrJia = try registry.createToken(role: .hr, school: nil, name: "hr-jia", actor: "test", county: "甲县").1
+        let hrAll = try registry.createToken(role: .hr, school: nil, name: "hr-all", actor: "test").1
+        try await Self.app(registry).test(.router) { client in
+            func post(_ uri: String, _ token: String, _ body: String = "") async throws -> HTTPResponse.Status {
+                var h = bearer(token)
+                h[.contentType] = "application/json"
+                return try await client.execute(uri: uri, method: .post, headers: h, body: ByteBuffer(string: body)) { $0.status }
+            }
+            let queue = try await client.execute(uri: "/training/pending", method: .get, headers: bearer(hrJia)) { try json($0.body) }
+            #expect(queue["total"] as? Int == ofJia, "the 甲县 queue holds 甲县's records only")
+            let all = try await client.execute(uri: "/training/pending", method: .get, headers: bearer(hrAll)) { try json($0.body) }
+            #expect(all["total"] as? Int == total)
+
+            #expect(try await post("/training/\(yi[0])/approve", hrJia) == .forbidden)
+            #expect(try await post("/training/\(yi[0])/reject", hrJia, #"{"reason":"x"}"#) == .forbidden)
+            #expect(try registry.pendingCount() == total, "nothing was reviewed")
+            #expect(try registry.pendingCount(county: "甲县") == ofJia)
+            #expect(try await post("/training/\(jia[0])/approve", hrJia) == .ok)
+            #expect(try registry.pendingCount() == total - 1)
+
+            let record = #"{"staff_no":"%@","title":"县外登记","level":"county","start_date":"2025-05-01","end_date":"2025-05-02","hours":4}"#
+            #expect(try await post("/training", hrJia, record.replacingOccurrences(of: "%@", with: "T0003")) == .forbidden)
+            #expect(try await post("/training", hrJia, record.replacingOccurrences(of: "%@", with: "T0001")) == .created)
+            #expect(try await post("/training", hrAll, record.replacingOccurrences(of: "%@", with: "T0003")) == .created)
+        }
+        // A batch approval by the county-limited account would take its county's records only.
+        #expect(try registry.pendingTrainingIDs(batch: batch, county: "甲县") == [jia[1]])
+        #expect(try registry.pendingTrainingIDs(batch: batch).sorted() == [jia[1], yi[0]].sorted())
+        #expect(try registry.recentBatches(limit: 10, county: "乙县").allSatisfy { b in b.id != batch } == false, "the batch touched 乙县 too")
+    }
+
+    /// A county-limited county office through the web: its own accounts only, new accounts limited
+    /// to its county, another county's account refused; an upload of another county's rows refused.
+    @Test func aCountyOfficeManagesItsOwnAccountsAndFiles() async throws {
+        let registry = try Self.twoCounties()
+        _ = try registry.addUser(login: "jia1", role: .county, school: nil, displayName: "甲县教委", password: "county-pass-1", mustChangePassword: false,
+                                 actor: "test", county: "甲县")
+        _ = try registry.addUser(login: "yi1", role: .county, school: nil, displayName: "乙县教委", password: "county-pass-2", mustChangePassword: false,
+                                 actor: "test", county: "乙县")
+        _ = try registry.addUser(login: "hrjia", role: .hr, school: nil, displayName: "甲县人事", password: "hr-pass-123", mustChangePassword: false,
+                                 actor: "test", county: "甲县")
+        try await Self.app(registry).test(.router) { client in
+            var b = Browser()
+            #expect(try await b.signIn(client, "jia1", "county-pass-1").status == .seeOther)
+            let page = text(try await b.get(client, "/users").body)
+            #expect(page.contains("jia1") && !page.contains("yi1"), "another county's accounts are not listed")
+            let added = try await b.post(client, "/users", [("login", "hrjia2"), ("role", "hr"), ("name", "甲县师训")])
+            #expect(added.status == .ok)
+            #expect(try registry.user(login: "hrjia2")?.county == "甲县", "a new account is limited to the county too")
+            let principal = try await b.post(client, "/users", [("login", "pyi"), ("role", "principal"), ("school", "S005"), ("name", "乙县校长")])
+            #expect(principal.status == .forbidden)
+            #expect(try registry.user(login: "pyi") == nil)
+            _ = try await b.get(client, "/users")
+            #expect(try await b.post(client, "/users/yi1/disable", []).status == .forbidden)
+            #expect(try registry.user(login: "yi1")?.isDisabled == false)
+            _ = try await b.get(client, "/users")
+            #expect(try await b.post(client, "/users/yi1/password", []).status == .forbidden)
+
+            var hr = Browser()
+            #expect(try await hr.signIn(client, "hrjia", "hr-pass-123").status == .seeOther)
+            _ = try await hr.get(client, "/imports")
+            let before = try registry.listTraining(.init()).count
+            let csv = "工号,培训项目名称,培训级别,培训开始日期,培训结束日期,培训获得学时\nT0001,本县,县级,2025-06-01,2025-06-02,6\nT0003,外县,县级,2025-06-01,2025-06-02,6\n"
+            let preview = try await hr.upload(client, "/imports", files: [("training.csv", Array(csv.utf8))])
+            let body = text(preview.body)
+            #expect(body.contains("T0003") && body.contains("乙县") && body.contains("training.csv:3"), "the other county's row is named")
+            #expect(!body.contains("/confirm"), "nothing to confirm")
+            #expect(try registry.listTraining(.init()).count == before)
+            let own = "工号,培训项目名称,培训级别,培训开始日期,培训结束日期,培训获得学时\nT0001,本县,县级,2025-06-01,2025-06-02,6\n"
+            _ = try await hr.get(client, "/imports")
+            let ok = text(try await hr.upload(client, "/imports", files: [("training.csv", Array(own.utf8))]).body)
+            #expect(ok.contains("/confirm"), "its own county's rows can be imported")
+        }
+    }
 }

@@ -112,9 +112,14 @@ struct ImportController {
         }
         let kind = parts.fields.text("kind").flatMap(ImportKind.named)
         let sources = try sources(parts.files, kind: kind, language: lang)
-        let registry = services.registry, actor = identity.actor
-        let outcome = try await services.blocking {
-            try registry.importFiles(sources, options: ImportOptions(dryRun: true, actor: actor, command: "web: 导入"))
+        let registry = services.registry, actor = identity.actor, county = identity.county
+        let outcome = try await services.blocking { () throws -> ImportOutcome in
+            // A county-limited account imports its own county's rows only: others are errors, nothing is written.
+            if let county {
+                let outside = try registry.countyIssues(sources, county: county)
+                if !outside.isEmpty { return ImportOutcome(issues: outside, summaries: [], committed: false) }
+            }
+            return try registry.importFiles(sources, options: ImportOptions(dryRun: true, actor: actor, command: "web: 导入"))
         }
         let token = outcome.errors.isEmpty ? services.uploads.put(.init(user: actor, sources: sources, names: parts.files.map(\.fileName), created: Date())) : nil
         return Responses.page(preview(outcome, token: token, identity: identity, language: lang, confirmed: false))
@@ -162,9 +167,14 @@ struct ImportController {
         guard let upload = services.uploads.take(token, user: identity.actor) else {
             throw APIError.notFound(.init("这次上传已过期或已导入；请重新上传文件", "This upload has expired or was already imported; upload the files again."))
         }
-        let registry = services.registry, actor = identity.actor
-        let outcome = try await services.blocking {
-            try registry.importFiles(upload.sources, options: ImportOptions(actor: actor, command: "web: 导入"))
+        let registry = services.registry, actor = identity.actor, county = identity.county
+        let outcome = try await services.blocking { () throws -> ImportOutcome in
+            if let county {
+                // Checked again: the registry may have changed since the preview.
+                let outside = try registry.countyIssues(upload.sources, county: county)
+                if !outside.isEmpty { return ImportOutcome(issues: outside, summaries: [], committed: false) }
+            }
+            return try registry.importFiles(upload.sources, options: ImportOptions(actor: actor, command: "web: 导入"))
         }
         return Responses.page(preview(outcome, token: nil, identity: identity, language: lang, confirmed: outcome.errors.isEmpty))
     }

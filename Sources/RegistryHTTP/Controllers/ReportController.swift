@@ -151,7 +151,7 @@ struct ReportController {
         let municipal = county == nil && ["1", "true", "yes"].contains(Params.query(request, "municipal") ?? "")
         @Sendable func make() throws -> GrowthReport {
             if let county { return try registry.growthReport(catalog: catalog, year: y, asOf: asOf, today: today, county: county) }
-            if municipal { return try registry.municipalReport(municipalPlan: nil, year: y, asOf: asOf, today: today) }
+            if municipal { return try registry.municipalReport(municipalPlan: try registry.municipalPlanCatalog(), year: y, asOf: asOf, today: today) }
             return try registry.growthReport(catalog: catalog, year: y, asOf: asOf, today: today)
         }
         let scopeKey = county.map { "county:\($0)" } ?? (municipal ? "municipal" : "")

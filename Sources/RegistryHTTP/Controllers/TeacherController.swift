@@ -17,8 +17,14 @@ struct TeacherController {
         let identity = try context.require([.county, .hr], request, forbidden: .init("查找教师只对县教委和人事/师训开放", "Search is for the county office and HR."))
         let lang = try Params.language(request)
         let q = Params.query(request, "q") ?? ""
-        let registry = services.registry
-        let results = try await services.blocking { try registry.findTeachers(q) }
+        let registry = services.registry, county = identity.county
+        let results = try await services.blocking { () throws -> [(staffNo: String, name: String, schoolCode: String?, schoolName: String?)] in
+            let found = try registry.findTeachers(q)
+            // A county-limited account finds its own county's people only.
+            guard let county else { return found }
+            let mine = Set(try registry.schoolCodes(inCounty: county))
+            return found.filter { $0.schoolCode.map(mine.contains) ?? false }
+        }
         if !q.isEmpty { try await Audit.record(services, context, identity, request, what: "search", school: nil, people: results.count) }
         let zh = lang == .zh
         let data: [String: Any] = [

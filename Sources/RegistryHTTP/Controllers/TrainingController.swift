@@ -27,9 +27,10 @@ struct TrainingController {
         let identity = try context.require([.hr], request, forbidden: Self.hrOnly)
         let lang = try Params.language(request)
         let zh = lang == .zh
-        let registry = services.registry
+        let registry = services.registry, county = identity.county
         let (count, oldest, recent) = try await services.blocking {
-            (try registry.pendingCount(), try registry.pendingTraining(.init(limit: 10)).rows, try registry.recentBatches(limit: 10))
+            (try registry.pendingCount(county: county), try registry.pendingTraining(.init(limit: 10, county: county)).rows,
+             try registry.recentBatches(limit: 10, county: county))
         }
         let data: [String: Any] = [
             "pending": count, "hasOldest": !oldest.isEmpty,
@@ -121,6 +122,9 @@ struct TrainingController {
             fields["status"] = "pending"
             let lang = try Params.language(request)
             let registry = services.registry, actor = identity.actor, record = fields
+            if let refusal = try await countyRefusal(staffNo: fields["staff_no"], identity) {
+                return try self.form(request, context, values: fields, errors: ["staff_no": refusal.text(lang)], status: .forbidden)
+            }
             do {
                 let result = try await services.blocking { try registry.addTraining(record, actor: actor, command: "web: 登记培训") }
                 return Responses.redirect("/training/new?saved=\(result.id)")
@@ -154,6 +158,7 @@ struct TrainingController {
             }
         }
         let registry = services.registry, actor = identity.actor, record = fields, typeProblems = problems
+        if let refusal = try await countyRefusal(staffNo: fields["staff_no"], identity) { throw APIError.forbidden(refusal) }
         do {
             let result = try await services.blocking { () throws -> TrainingAddResult in
                 if !typeProblems.isEmpty {
@@ -193,9 +198,11 @@ struct TrainingController {
         }
         let pageNo = max(1, query("page").flatMap { Int($0) } ?? 1)
         let size = 100
-        let registry = services.registry
-        let (result, schools) = try await services.blocking {
-            (try registry.pendingTraining(.init(schoolCode: school, batch: batch, offset: (pageNo - 1) * size, limit: size)), try registry.schoolDirectory())
+        let registry = services.registry, county = identity.county
+        let (result, schools) = try await services.blocking { () throws -> ((rows: [PendingTraining], total: Int), [(code: String, name: String)]) in
+            let mine = try county.map { Set(try registry.schoolCodes(inCounty: $0)) }
+            return (try registry.pendingTraining(.init(schoolCode: school, batch: batch, offset: (pageNo - 1) * size, limit: size, county: county)),
+                    try registry.schoolDirectory().filter { mine?.contains($0.code) ?? true })
         }
         if !identity.isBrowser {
             let json = "{\"total\":\(result.total),\"records\":[" + result.rows.map { p in
@@ -246,9 +253,11 @@ struct TrainingController {
         let registry = services.registry, actor = identity.actor
         var chosen = form.all("ids").compactMap { Int64($0) }
         if let batch = form["batch"].flatMap({ Int64($0) }) {
-            chosen = try await services.blocking { try registry.pendingTrainingIDs(batch: batch) }
+            let county = identity.county
+            chosen = try await services.blocking { try registry.pendingTrainingIDs(batch: batch, county: county) }
         }
         let ids = chosen
+        try await checkCounty(of: ids, identity)
         let reason = form.text("reason")
         let outcome: ReviewOutcome
         var back = form["return"].flatMap { $0.hasPrefix("/training/pending") ? $0 : nil } ?? "/training/pending"
@@ -288,6 +297,7 @@ struct TrainingController {
             }
         }
         let registry = services.registry, actor = identity.actor, reason = given
+        try await checkCounty(of: [id], identity)
         do {
             let o = try await services.blocking { try registry.reviewTraining(ids: [id], decision: decision, reason: reason, actor: actor,
                                                                               command: "POST /training/\(id)/\(decision.rawValue)") }
@@ -311,10 +321,35 @@ struct TrainingController {
             throw APIError.invalid(.init("作废须填写原因", "A void needs a reason."), fields: [("reason", .init("必填", "is required"))])
         }
         let registry = services.registry, actor = identity.actor
+        try await checkCounty(of: [id], identity)
         let staff: String? = try await services.blocking {
             try registry.voidTraining(id: id, reason: reason, actor: actor)
             return try registry.staffNo(ofTraining: id)
         }
         return Responses.redirect(staff.map { "/teachers/\($0)" } ?? "/hr")
+    }
+
+    // MARK: a county-limited account
+
+    /// Refuses (403) records of people outside a county-limited account's county.
+    func checkCounty(of ids: [Int64], _ identity: Identity) async throws {
+        guard let county = identity.county, !ids.isEmpty else { return }
+        let registry = services.registry
+        let outside = try await services.blocking { try registry.trainingOutside(county: county, ids: ids) }
+        guard outside.isEmpty else {
+            let list = outside.prefix(10).map(String.init).joined(separator: "、")
+            throw APIError.forbidden(.init("培训记录 \(list) 不属于\(county)的教师；本账号只能审核、作废本区县的记录。未做任何更改。",
+                                           "Training records \(list) are not of \(county)'s staff; this account reviews and voids its own county's records only. Nothing was changed."))
+        }
+    }
+
+    /// Why a county-limited account may not log a record for this person (nil: it may).
+    func countyRefusal(staffNo: String?, _ identity: Identity) async throws -> LocalizedText? {
+        guard let county = identity.county, let staffNo = staffNo.map(Text.trimmed), !staffNo.isEmpty else { return nil }
+        let registry = services.registry
+        let theirs = try await services.blocking { try registry.county(ofStaff: staffNo) }
+        // An unknown staff number is left to validation, which names it.
+        guard let theirs, theirs != county else { return nil }
+        return .init("工号 \(staffNo) 现属\(theirs)；本账号只能为\(county)的教师登记培训", "Staff number \(staffNo) is in \(theirs) now; this account logs training for \(county)'s staff only.")
     }
 }

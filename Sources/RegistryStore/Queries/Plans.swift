@@ -26,7 +26,14 @@ extension RegistryBackend {
     /// The plans this registry reports against: the bundled ones (十四五, the 十五五 draft), each
     /// replaced by an imported plan of the same id or of an overlapping period.
     public func planCatalog() throws -> PlanCatalog {
-        PlanCatalog.merging(bundled: PlanCatalog.bundled.plans, stored: try storedPlans())
+        PlanCatalog.merging(bundled: PlanCatalog.bundled.plans, stored: try storedPlans().filter { $0.scope == .county })
+    }
+
+    /// The imported municipal plans (`"scope": "municipal"`): the targets of the municipal roll-up;
+    /// nil when none is loaded (the roll-up then shows figures only).
+    public func municipalPlanCatalog() throws -> PlanCatalog? {
+        let plans = try storedPlans().filter { $0.scope == .municipal }
+        return plans.isEmpty ? nil : PlanCatalog(plans)
     }
 
     public func storedPlans() throws -> [Plan] {
@@ -44,7 +51,10 @@ extension RegistryBackend {
             // An adopted plan may take the place of a stored draft; otherwise periods must not overlap.
             for o in others {
                 let (id, first, last) = (o.string(0), Int(o.integer(1)), Int(o.integer(2)))
-                let isDraft = (try? Plan(json: Data(o.string(3).utf8)))?.status == .draft
+                let other = try? Plan(json: Data(o.string(3).utf8))
+                // County and municipal plans run side by side over the same years.
+                if let other, other.scope != plan.scope { continue }
+                let isDraft = other?.status == .draft
                 guard first <= plan.lastYear && plan.firstYear <= last && !(plan.status == .adopted && isDraft) else { continue }
                 throw RegistryError.invalid(.init(
                     "规划 \(plan.id)（\(plan.firstYear)–\(plan.lastYear)）与已导入的规划 \(id)（\(first)–\(last)）期间重叠；请用同一个编号更新它，或调整规划期",
@@ -52,7 +62,7 @@ extension RegistryBackend {
             }
             let existing = try db.row("SELECT json, version FROM plans WHERE id = ?", plan.id)
             let previous = try existing.map { try Plan(json: Data($0.string(0).utf8)) }
-                ?? PlanCatalog.bundled.plans.first { $0.id == plan.id || $0.overlaps(plan) }
+                ?? PlanCatalog.bundled.plans.first { $0.id == plan.id || (plan.scope == .county && $0.overlaps(plan)) }
             let changes = previous.map { plan.differences(from: $0) } ?? []
             if let existing, existing.string(0) == json {
                 return PlanSaveOutcome(kind: .unchanged, plan: plan, version: Int(existing.integer(1)), changes: [])

@@ -44,10 +44,15 @@ extension Registry {
         public var batch: Int64?
         public var offset: Int
         public var limit: Int
-        public init(schoolCode: String? = nil, batch: Int64? = nil, offset: Int = 0, limit: Int = 100) {
-            self.schoolCode = schoolCode; self.batch = batch; self.offset = offset; self.limit = limit
+        /// Only people whose current school is in this county (a county-limited account).
+        public var county: String?
+        public init(schoolCode: String? = nil, batch: Int64? = nil, offset: Int = 0, limit: Int = 100, county: String? = nil) {
+            self.schoolCode = schoolCode; self.batch = batch; self.offset = offset; self.limit = limit; self.county = county
         }
     }
+
+    /// The current school of the training record's person (`t`).
+    static let currentSchoolSQL = "(SELECT a.school_code FROM assignments a WHERE a.staff_no = t.staff_no ORDER BY a.from_date DESC LIMIT 1)"
 
     static func schoolNameMap(_ db: SQLSession) throws -> [String: String] {
         var out: [String: String] = [:]
@@ -98,13 +103,14 @@ extension RegistryBackend {
     }
 
     /// The pending records an import (change batch) added.
-    public func pendingTrainingIDs(batch: Int64) throws -> [Int64] {
+    public func pendingTrainingIDs(batch: Int64, county: String? = nil) throws -> [Int64] {
         try sql.read { db in
             try db.rows("""
                 SELECT t.id FROM training t JOIN change_log l ON l.entity = 'training' AND l.entity_id = t.id AND l.action = 'add'
                 WHERE l.batch_id = ? AND t.status = 'pending' AND NOT EXISTS (SELECT 1 FROM training_voids v WHERE v.training_id = t.id)
+                  AND (CAST(? AS TEXT) IS NULL OR \(Registry.currentSchoolSQL) IN (SELECT code FROM schools WHERE county = ?))
                 ORDER BY t.id
-                """, batch).map { $0.integer(0) }
+                """, batch, county, county).map { $0.integer(0) }
         }
     }
 
@@ -113,8 +119,9 @@ extension RegistryBackend {
         try sql.read { db in
             var clauses = ["t.status = 'pending'", "NOT EXISTS (SELECT 1 FROM training_voids v WHERE v.training_id = t.id)"]
             var args: [SQLValue] = []
-            let currentSchool = "(SELECT a.school_code FROM assignments a WHERE a.staff_no = t.staff_no ORDER BY a.from_date DESC LIMIT 1)"
+            let currentSchool = Registry.currentSchoolSQL
             if let s = filter.schoolCode { clauses.append("\(currentSchool) = ?"); args.append(s.sqlValue) }
+            if let c = filter.county { clauses.append("\(currentSchool) IN (SELECT code FROM schools WHERE county = ?)"); args.append(c.sqlValue) }
             if let b = filter.batch {
                 clauses.append("t.id IN (SELECT entity_id FROM change_log WHERE batch_id = ? AND entity = 'training' AND action = 'add')")
                 args.append(b.sqlValue)
@@ -146,16 +153,18 @@ extension RegistryBackend {
         }
     }
 
-    public func pendingCount() throws -> Int {
+    public func pendingCount(county: String? = nil) throws -> Int {
         try sql.read { db in
             Int(try db.int("""
                 SELECT COUNT(*) FROM training t WHERE status = 'pending' AND NOT EXISTS (SELECT 1 FROM training_voids v WHERE v.training_id = t.id)
-                """) ?? 0)
+                  AND (CAST(? AS TEXT) IS NULL OR \(Registry.currentSchoolSQL) IN (SELECT code FROM schools WHERE county = ?))
+                """, county, county) ?? 0)
         }
     }
 
-    /// The latest writes that changed facts (imports and edits), newest first.
-    public func recentBatches(limit: Int = 10) throws -> [RecentBatch] {
+    /// The latest writes that changed facts (imports and edits), newest first; with `county`, those
+    /// that changed a record of someone whose current school is in it.
+    public func recentBatches(limit: Int = 10, county: String? = nil) throws -> [RecentBatch] {
         try sql.read { db in
             try db.rows("""
                 SELECT b.id, b.at, b.actor, b.command, b.source,
@@ -164,9 +173,13 @@ extension RegistryBackend {
                        (SELECT COUNT(*) FROM change_log l JOIN training t ON t.id = l.entity_id
                           WHERE l.batch_id = b.id AND l.entity = 'training' AND l.action = 'add' AND t.status = 'pending') AS pending
                 FROM change_batches b
-                WHERE b.command LIKE 'import%' OR b.command = 'demo' OR b.command LIKE 'POST%' OR b.command LIKE 'training%' OR b.command LIKE 'web%'
+                WHERE (b.command LIKE 'import%' OR b.command = 'demo' OR b.command LIKE 'POST%' OR b.command LIKE 'training%' OR b.command LIKE 'web%')
+                  AND (CAST(? AS TEXT) IS NULL OR EXISTS (
+                        SELECT 1 FROM change_log l WHERE l.batch_id = b.id AND l.staff_no IN (
+                          SELECT a.staff_no FROM assignments a JOIN schools s ON s.code = a.school_code
+                          WHERE s.county = ? AND a.from_date = (SELECT MAX(x.from_date) FROM assignments x WHERE x.staff_no = a.staff_no))))
                 ORDER BY b.id DESC LIMIT ?
-                """, limit).map { r in
+                """, county, county, limit).map { r in
                 RecentBatch(id: r.integer(0), at: r.string(1), actor: r.string(2), command: r.string(3), source: r.text(4),
                             added: Int(r.integer(5)), updated: Int(r.integer(6)), pending: Int(r.integer(7)))
             }

@@ -90,6 +90,10 @@ public struct Plan: Sendable {
     /// Adopted by the county, or a draft the registry ships until the county imports its own.
     public enum Status: String, Sendable, Codable { case adopted, draft }
 
+    /// A county's plan (the reports of its county), or a municipality's (the targets of the
+    /// municipal roll-up across counties, issue 15).
+    public enum Scope: String, Sendable, Codable { case county, municipal }
+
     public struct Policy: Sendable, Hashable {
         public var cycleStart: CivilDate
         public var cycleYears: Int
@@ -135,6 +139,8 @@ public struct Plan: Sendable {
 
     public var id: String
     public var status: Status
+    /// `"scope": "municipal"` in the file; county plans leave it out.
+    public var scope: Scope = .county
     public var name: Names
     public var county: Names
     public var note: Names?
@@ -221,6 +227,7 @@ extension Plan {
         }
         var id: String
         var status: String?
+        var scope: String?
         var name: Names
         var county: Names
         var note: Names?
@@ -302,6 +309,12 @@ extension Plan {
             let (key, t) = try target(s.metric, s.op, s.value, s.source, national: true, continued: false, where: "national_standards[\(i)]")
             standards[key] = t
         }
+        switch f.scope ?? "county" {
+        case "county": scope = .county
+        case "municipal": scope = .municipal
+        default: throw PlanError("scope 只能是 county（区县规划，默认）或 municipal（市级规划，用于市级汇总的目标）",
+                                 "scope must be county (a county's plan, the default) or municipal (a municipal plan: the roll-up's targets).")
+        }
         id = f.id
         self.status = status
         name = f.name
@@ -362,7 +375,9 @@ extension Plan {
         func q(_ s: String) -> String { JSONText.string(s) }
         func names(_ n: Names) -> String { "{\n    \"zh\": \(q(n.zh)),\n    \"en\": \(q(n.en))\n  }" }
         let p = policy
-        var out = "{\n  \"id\": \(q(id)),\n  \"status\": \(q(status.rawValue)),\n  \"name\": \(names(name)),\n  \"county\": \(names(county)),\n"
+        var out = "{\n  \"id\": \(q(id)),\n  \"status\": \(q(status.rawValue)),\n"
+        if scope == .municipal { out += "  \"scope\": \"municipal\",\n" }
+        out += "  \"name\": \(names(name)),\n  \"county\": \(names(county)),\n"
         if let note { out += "  \"note\": \(names(note)),\n" }
         out += "  \"period\": { \"start\": \(firstYear), \"end\": \(lastYear) },\n"
         if let b = baseline {
