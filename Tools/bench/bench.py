@@ -151,7 +151,7 @@ def http_under_import(d, db, extra_args):
         srv.terminate(); srv.wait()
 
 
-def bench(scale, backends, runs, pg):
+def bench(scale, backends, runs, pg, lean=False):
     d = os.path.join(work, f"scale-{scale}")
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(os.path.join(d, "base"))
@@ -160,11 +160,12 @@ def bench(scale, backends, runs, pg):
     files = sorted(os.listdir(os.path.join(d, "csv")))
     all_rows = sum(sum(1 for _ in open(os.path.join(d, "csv", f), encoding="utf-8")) - 1 for f in files)
     for f in files:
-        if f != "training.csv":
+        if f != "training.csv" and not lean:
             shutil.copy(os.path.join(d, "csv", f), os.path.join(d, "base", f))
     training = os.path.join(d, "csv", "training.csv")
     training_rows = sum(1 for _ in open(training, encoding="utf-8")) - 1
-    tenths_csv(training, os.path.join(d, "training-tenths.csv"))
+    if not lean:
+        tenths_csv(training, os.path.join(d, "training-tenths.csv"))
     with open(os.path.join(d, "scan.sql"), "w") as f:
         f.write(scan_sql())
     key = ["--key-file", os.path.join(d, "bench.key")]
@@ -175,6 +176,15 @@ def bench(scale, backends, runs, pg):
             full = os.path.join(d, "full.sqlite")
             log(f"scale {scale} sqlite: import-dir …")
             r["import_s"], r["import_kb"] = timed([binary, "--db", full, "import-dir", os.path.join(d, "csv")])
+            if lean:
+                # One registry only (at 100× the copies of the full bench do not fit on the disk).
+                log(f"scale {scale} sqlite: report and scan floor …")
+                r["report_s"], r["report_kb"] = median_of(runs, [binary, "--db", full, "report", "--year", "2025", "--format", "json"])
+                r["scan_s"], _ = median_of(runs, ["sh", "-c", f"sqlite3 {full} < {d}/scan.sql"])
+                log(json.dumps(r))
+                results.append(r)
+                os.remove(full)
+                continue
             base = os.path.join(d, "base.sqlite")
             subprocess.run([binary, "--db", base, "import-dir", os.path.join(d, "base")], check=True, stdout=subprocess.DEVNULL)
             shutil.copy(base, os.path.join(d, "ours.sqlite")); shutil.copy(base, os.path.join(d, "floor.sqlite"))
@@ -193,6 +203,14 @@ def bench(scale, backends, runs, pg):
             pg.create(full)
             log(f"scale {scale} postgres: import-dir …")
             r["import_s"], r["import_kb"] = timed([binary, "--db", pg.url(full), "import-dir", os.path.join(d, "csv")] + key)
+            if lean:
+                log(f"scale {scale} postgres: report and scan floor …")
+                r["report_s"], r["report_kb"] = median_of(runs, [binary, "--db", pg.url(full), "report", "--year", "2025", "--format", "json"] + key)
+                r["scan_s"], _ = median_of(runs, pg.psql(full, "-f", os.path.join(d, "scan.sql")))
+                subprocess.run(pg.psql("postgres", "-c", f"DROP DATABASE IF EXISTS {full}"), check=True)
+                log(json.dumps(r))
+                results.append(r)
+                continue
             base = f"bench_base_{tag}"
             pg.create(base)
             subprocess.run([binary, "--db", pg.url(base), "import-dir", os.path.join(d, "base")] + key, check=True, stdout=subprocess.DEVNULL)
@@ -216,6 +234,9 @@ def bench(scale, backends, runs, pg):
 def row(r):
     mib = lambda kb: f"{kb / 1024:,.0f} MiB"
     tr = r["training_rows"]
+    if "ours_s" not in r:  # --lean
+        return (f"| {r['scale']}× | {r['backend']} | {r['rows']:,} rows in {r['import_s']:.1f} s = {r['rows'] / r['import_s']:,.0f} rows/s, {mib(r['import_kb'])} "
+                f"| not measured (--lean) | not measured | | {r['report_s']:.2f} s, {mib(r['report_kb'])} | {r['scan_s']:.2f} s | {r['report_s'] / r['scan_s']:.1f}× | not measured |")
     h = r.get("http")
     http = ("wrk missing" if not h else f"p99 {h['p99_ms']:.1f} ms, {h['rps']:,.0f} req/s, non-2xx {h['non2xx']}, socket errors {h['socket_errors']}; "
                                     f"import of {r['training_rows']:,} new rows {'ok' if h['import_ok'] else 'FAILED'} in {h['import_s']:.1f} s")
@@ -229,6 +250,7 @@ def main():
     ap.add_argument("scales", nargs="*", default=["1", "10"])
     ap.add_argument("--backends", default="sqlite,postgres")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--lean", action="store_true", help="import-dir, report and scan floor only, one registry at a time (100×: disk)")
     a = ap.parse_args()
     os.makedirs(work, exist_ok=True)
     backends = a.backends.split(",")
@@ -239,7 +261,7 @@ def main():
     try:
         results = []
         for s in a.scales:
-            results += bench(s, backends, a.runs, pg)
+            results += bench(s, backends, a.runs, pg, lean=a.lean)
     finally:
         if pg:
             pg.stop()
