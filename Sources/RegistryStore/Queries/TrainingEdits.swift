@@ -198,9 +198,7 @@ extension RegistryBackend {
                 args.append(b.sqlValue)
             }
             if let school = filter.schoolCode {
-                clauses.append("""
-                    (SELECT a.school_code FROM assignments a WHERE a.staff_no = t.staff_no ORDER BY a.from_date DESC LIMIT 1) = ?
-                    """)
+                clauses.append("\(Registry.currentSchoolSQL) = ?")
                 args.append(school.sqlValue)
             }
             let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")

@@ -199,7 +199,7 @@ extension RegistryBackend {
             let like = "%" + q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             let names = try Registry.schoolNameMap(db)
             return try db.rows("""
-                SELECT t.staff_no, t.name, (SELECT a.school_code FROM assignments a WHERE a.staff_no = t.staff_no ORDER BY a.from_date DESC LIMIT 1)
+                SELECT t.staff_no, t.name, \(Registry.currentSchoolSQL)
                 FROM teachers t WHERE lower(t.staff_no) = lower(?) OR t.staff_no LIKE ? ESCAPE '\\' OR t.name LIKE ? ESCAPE '\\'
                 ORDER BY CASE WHEN lower(t.staff_no) = lower(?) THEN 0 ELSE 1 END, t.staff_no LIMIT ?
                 """, q, like, like, q, limit).map { r in

@@ -7,12 +7,14 @@ extension RegistryBackend {
     /// The county of a person's current school (their latest assignment); nil when unknown or the
     /// school names no county.
     public func county(ofStaff staffNo: String) throws -> String? {
-        try sql.read { db in
-            try db.text("""
-                SELECT s.county FROM assignments a JOIN schools s ON s.code = a.school_code
-                WHERE a.staff_no = ? ORDER BY a.from_date DESC LIMIT 1
-                """, staffNo)
-        }
+        try sql.read { db in try Self.county(ofStaff: staffNo, db) }
+    }
+
+    private static func county(ofStaff staffNo: String, _ db: SQLSession) throws -> String? {
+        try db.text("""
+            SELECT s.county FROM assignments a JOIN schools s ON s.code = a.school_code
+            WHERE a.staff_no = ? ORDER BY a.from_date DESC LIMIT 1
+            """, staffNo)
     }
 
     /// The training records among `ids` whose person is not in `county` now (unknown ids are left
@@ -23,11 +25,7 @@ extension RegistryBackend {
             var outside: [Int64] = []
             for id in ids {
                 guard let staff = try db.text("SELECT staff_no FROM training WHERE id = ?", id) else { continue }
-                let c = try db.text("""
-                    SELECT s.county FROM assignments a JOIN schools s ON s.code = a.school_code
-                    WHERE a.staff_no = ? ORDER BY a.from_date DESC LIMIT 1
-                    """, staff)
-                if c != county { outside.append(id) }
+                if try Self.county(ofStaff: staff, db) != county { outside.append(id) }
             }
             return outside
         }
