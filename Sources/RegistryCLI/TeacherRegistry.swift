@@ -64,7 +64,6 @@ public struct TeacherRegistry: ParsableCommand {
         case let e as AccountError: return e.message
         case let e as IdentityKeyError: return e.message
         case let e as PostgresRegistryError: return e.message
-        case let e as BackendUnsupported: return e.message
         default: return DatabaseFailure.from(error)?.message
         }
     }

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import RegistryStore
 import TeacherGrowth
 
 /// The server's one error type: a status and a sentence (and, for 422, a message per field), in
@@ -56,11 +55,3 @@ struct APIError: Error, HTTPResponseError {
         "数据库文件已被替换或删除，服务已停止接收修改；请系统管理员检查后重启服务", "The database file was replaced or removed; the server no longer accepts changes. Ask the administrator to check and restart it."))
 }
 
-/// A capability the registry's backend does not have yet (PostgreSQL): 501, with its sentence.
-extension BackendUnsupported: HTTPResponseError {
-    public var status: HTTPResponse.Status { .notImplemented }
-
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try APIError(status: .notImplemented, message: message).response(from: request, context: context)
-    }
-}

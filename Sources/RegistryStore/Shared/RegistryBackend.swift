@@ -60,13 +60,6 @@ extension Registry: RegistryBackend {
     public func identityKeyringReplaced(_ keyring: IdentityKeyring) { identityKey.replace(keyring) }
 }
 
-/// A capability one backend does not have yet, said as a sentence.
-public struct BackendUnsupported: Error, CustomStringConvertible {
-    public let message: LocalizedText
-    public init(_ message: LocalizedText) { self.message = message }
-    public var description: String { message.zh }
-}
-
 extension RegistryBackend {
     /// Rows per table: the facts, voids, batches and the change log.
     public func rowCounts() throws -> [String: Int] {
