@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import RegistryStore
+import Synchronization
 import TeacherGrowth
 
 /// Which plans the server reports against: the registry's (bundled and imported, read afresh so
@@ -22,10 +23,18 @@ struct Services: Sendable {
     let sessions: SessionSettings
     let uploads: UploadStore
 
+    let catalogs = CatalogCache()
+
+    /// The plans reports use: read again only when the facts version moves (importing a plan moves it).
     func catalog() throws -> PlanCatalog {
         switch plans {
-        case .registry: try registry.planCatalog()
-        case .fixed(let c): c
+        case .registry:
+            let version = try registry.dataVersion()
+            if let known = catalogs.get(version) { return known }
+            let catalog = try registry.planCatalog()
+            catalogs.put(catalog, version: version)
+            return catalog
+        case .fixed(let c): return c
         }
     }
 
@@ -100,6 +109,14 @@ struct Services: Sendable {
     }
 
     private func csp(_ type: String) -> String? { type == Responses.html ? Responses.reportCSP : nil }
+}
+
+/// The plan catalog of the last facts version read.
+final class CatalogCache: Sendable {
+    private let state = Mutex<(version: Int64, catalog: PlanCatalog)?>(nil)
+
+    func get(_ version: Int64) -> PlanCatalog? { state.withLock { $0?.version == version ? $0?.catalog : nil } }
+    func put(_ catalog: PlanCatalog, version: Int64) { state.withLock { $0 = (version, catalog) } }
 }
 
 /// The HTTP server of SPEC §10 and the web application of issue 12. `buildRouter` is what both

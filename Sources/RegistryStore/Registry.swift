@@ -11,6 +11,8 @@ public final class Registry: Sendable {
 
     /// The device and inode of the database file when it was opened.
     private let fileIdentity: String?
+    /// Whether anything was committed since the facts version was last read (`dataVersion`).
+    let versionProbe: VersionProbe?
 
     private static func identity(of path: String) -> String? {
         var st = stat()
@@ -44,6 +46,7 @@ public final class Registry: Sendable {
             PrivateFiles.restrict(path, withSQLiteCompanions: true)
             writer = try DatabasePool(path: path, configuration: config)
             fileIdentity = Registry.identity(of: path)
+            versionProbe = VersionProbe(path: path)
         } catch let error as DatabaseError {
             if Registry.onReadOnlyStorage(path) { throw RegistryError.invalid(Registry.readOnlyMessage(path)) }
             throw RegistryError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
@@ -73,6 +76,7 @@ public final class Registry: Sendable {
         writer = try DatabaseQueue(configuration: Registry.configuration)
         identityKey = IdentityKeySource(keyring: .ephemeral())
         fileIdentity = nil
+        versionProbe = nil
         try migrate()
     }
 

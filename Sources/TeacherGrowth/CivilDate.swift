@@ -67,6 +67,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public init?(iso text: some StringProtocol) { self.init(iso: String(text)) }
 
+    /// Parses `YYYY-MM-DD` from UTF-8 bytes (a database's own buffer).
+    public init?(isoBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let ymd = CivilDate.isoParts(bytes) else { return nil }
+        self.init(year: ymd.0, month: ymd.1, day: ymd.2)
+    }
+
     private static func isoParts(_ u: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
         guard u.count == 10, u[4] == 0x2D, u[7] == 0x2D else { return nil }
         func digits(_ range: Range<Int>) -> Int? {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import Spreadsheets
 import TeacherGrowth
@@ -38,7 +39,7 @@ extension RegistryBackend {
 
     public func storedPlans() throws -> [Plan] {
         try sql.read { db in
-            try db.texts("SELECT json FROM plans ORDER BY first_year").map { try Plan(json: Data($0.utf8)) }
+            try db.texts("SELECT json FROM plans ORDER BY first_year").map(StoredPlans.decode)
         }
     }
 
@@ -246,5 +247,22 @@ extension Registry {
         let standards = SheetWriter(name: "国家标准", header: PlanSheets.standardHeader)
         for r in PlanSheets.standardRows(plan) { standards.add([.text(r[0]), .text(r[1]), .number(r[2]), .text(r[3])]) }
         return try XLSXWriter.workbook([info, policy, targets, standards])
+    }
+}
+
+/// Stored plans decoded once per text: every page and report asks for the catalog, and decoding a
+/// plan's JSON each time cost more than serving a cached report.
+enum StoredPlans {
+    private static let decoded = Mutex<[String: Plan]>([:])
+
+    static func decode(_ json: String) throws -> Plan {
+        if let plan = decoded.withLock({ $0[json] }) { return plan }
+        let plan = try Plan(json: Data(json.utf8))
+        decoded.withLock { cache in
+            // Plans are few; a registry that replaced many versions drops the old ones.
+            if cache.count >= 64 { cache.removeAll() }
+            cache[json] = plan
+        }
+        return plan
     }
 }

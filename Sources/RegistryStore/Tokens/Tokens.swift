@@ -49,10 +49,13 @@ extension Registry {
 
     /// Changes whenever facts change (a new change batch), so caches know when to recompute.
     public func dataVersion() throws -> Int64 {
-        try writer.read { db in
-            if let v = try String.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'facts_version'").flatMap({ Int64($0) }) { return v }
-            return try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM change_batches") ?? 0
+        let read = { [writer] in
+            try writer.read { db in
+                if let v = try String.fetchOne(db, sql: "SELECT value FROM registry_meta WHERE key = 'facts_version'").flatMap({ Int64($0) }) { return v }
+                return try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM change_batches") ?? 0
+            }
         }
+        return try versionProbe?.version(read: read) ?? read()
     }
 }
 

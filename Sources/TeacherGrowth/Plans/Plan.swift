@@ -430,13 +430,13 @@ extension Plan {
     }
 
     /// The Youyang plan for 2021–2025 (十四五), shipped with the registry (compiled in).
-    public static var youyang: Plan {
+    public static let youyang: Plan = {
         // The bundled text is checked by a test; failing here would be a build defect.
         try! Plan(json: Data(BundledSeeds.youyangPlan.utf8))
-    }
+    }()
 
     /// The draft for 2026–2030 (十五五) the registry ships until the county imports its own plan.
-    public static var youyangDraft2026: Plan {
+    public static let youyangDraft2026: Plan = {
         try! Plan(json: Data(BundledSeeds.youyangDraftPlan.utf8))
-    }
+    }()
 }

@@ -10,7 +10,7 @@ public struct PlanCatalog: Sendable {
     }
 
     /// The plans shipped with the registry: 十四五 (2021–2025) and the 十五五 draft (2026–2030).
-    public static var bundled: PlanCatalog { PlanCatalog([.youyang, .youyangDraft2026]) }
+    public static let bundled = PlanCatalog([.youyang, .youyangDraft2026])
 
     /// The bundled plans with `stored` ones taking their place: a stored plan replaces the bundled
     /// plan of the same id and any bundled plan whose period it overlaps.

@@ -27,9 +27,11 @@ public enum GrowthReporting {
 
     /// Every metric on each day, in one pass over the people.
     static func metrics(source: some FactSource, plan: Plan, dates: [CivilDate]) throws -> [CivilDate: DayMetrics] {
-        var engine = MetricsEngine(plan: plan, schools: try source.schools(), dates: dates)
-        try source.forEachTeacher(FactQuery()) { engine.add($0) }
-        return engine.results(studios: try source.studios())
+        let engine = Handoff(MetricsEngine(plan: plan, schools: try source.schools(), dates: dates))
+        try PeoplePipe.forEachTeacher(in: source, FactQuery()) { people in
+            for person in people { engine.value.add(person) }
+        }
+        return engine.value.results(studios: try source.studios())
     }
 
     /// The final review of a plan (终期评估): the data's baseline on the Dec 31 before the plan,
