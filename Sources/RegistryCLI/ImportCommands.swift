@@ -84,6 +84,9 @@ enum ImportRunner {
                                     progress: { p in
             switch p.phase {
             case .validating: Console.progress(zh ? "正在检查 \(p.file)：\(p.bytesDone) 行……" : "checking \(p.file): \(p.bytesDone) rows …")
+            case .writing where p.bytesTotal == 0:
+                // Checked and written together (SQLite): the total is known only at the end.
+                Console.progress(zh ? "正在检查并写入 \(p.file)：已写入 \(p.bytesDone) 行……" : "checking and writing \(p.file): \(p.bytesDone) rows written …")
             case .writing: Console.progress(zh ? "正在写入 \(p.file)：\(p.bytesDone) / \(p.bytesTotal) 行" : "writing \(p.file): \(p.bytesDone) of \(p.bytesTotal) rows")
             }
         })
