@@ -8,21 +8,30 @@ struct CSVReader: Sequence {
     typealias Failure = ReadFailure
 
     let bytes: [UInt8]
+    /// The line number of the first byte (a block of a file read in blocks starts further on).
+    var firstLine = 1
     /// A guard against runaway fields (an unbalanced quote swallowing the rest of a file).
     var maxFieldBytes = 1 << 20
 
-    func makeIterator() -> Iterator { Iterator(bytes: bytes, maxFieldBytes: maxFieldBytes) }
+    init(bytes: [UInt8], firstLine: Int = 1) {
+        self.bytes = bytes
+        self.firstLine = firstLine
+    }
+
+    func makeIterator() -> Iterator { Iterator(bytes: bytes, maxFieldBytes: maxFieldBytes, firstLine: firstLine) }
 
     struct Iterator: IteratorProtocol {
         let bytes: [UInt8]
         let maxFieldBytes: Int
         var position = 0
-        var line = 1
+        /// The line the next record starts on.
+        var line: Int
         var failure: Failure?
 
-        init(bytes: [UInt8], maxFieldBytes: Int) {
+        init(bytes: [UInt8], maxFieldBytes: Int, firstLine: Int = 1) {
             self.bytes = bytes
             self.maxFieldBytes = maxFieldBytes
+            line = firstLine
         }
 
         /// Returns nil at the end, or after a failure (then `failure` is set).

@@ -104,6 +104,8 @@ public struct ImportSource: Sendable {
 /// Where an import's rows come from: CSV bytes, or one worksheet of a workbook.
 public enum ImportContent: Sendable {
     case csv([UInt8])
+    /// A CSV file on disk, read in blocks as the import goes.
+    case csvFile(CSVFile)
     case sheet(WorkbookSheet)
 }
 

@@ -128,11 +128,12 @@ extension Registry {
             let workbook = try openWorkbook(path)
             return ImportSource(kind: kind, fileName: fileName, content: .sheet(try sheet(for: kind, in: workbook)))
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read in blocks while it is imported: a large export is never held whole.
+        guard let file = CSVFile(path: path) else {
             throw RegistryError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path)
                 ? .init("没有读取权限，或它是文件夹", "permission denied or a folder") : .init("文件不存在", "no such file"))
         }
-        return ImportSource(kind: kind, fileName: fileName, bytes: [UInt8](data))
+        return ImportSource(kind: kind, fileName: fileName, content: .csvFile(file))
     }
 
     /// A file to read as a workbook: named .xlsx/.xlsm, or a ZIP file whatever its name.

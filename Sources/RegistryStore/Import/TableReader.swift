@@ -7,35 +7,53 @@ import TeacherGrowth
 /// (`注：…`, `合计`) are skipped too — each skip is reported as a warning with its line.
 struct TableReader {
     let source: ImportSource
-    /// The CSV text as UTF-8 (after decoding GB18030 or UTF-16), nil for a worksheet.
-    private let csv: [UInt8]?
+    private let input: Input
 
-    /// Decodes a CSV source; a worksheet is read from its workbook as it goes.
-    init(_ source: ImportSource, encoding: InputEncoding?) throws {
-        self.source = source
-        switch source.content {
-        case .csv(let bytes):
-            switch TextDecoding.utf8Bytes(bytes, encoding: encoding) {
-            case .success(let utf8): csv = utf8
-            case .failure(let f): throw ReadFailure(line: f.line, message: .init("文件", "the file ") + f.message)
-            }
-        case .sheet:
-            csv = nil
-        }
+    private enum Input {
+        /// CSV text as UTF-8 (after decoding GB18030 or UTF-16).
+        case text([UInt8])
+        /// A UTF-8 CSV file read in blocks from this byte on (after a byte-order mark).
+        case file(CSVFile, from: Int)
+        /// A worksheet, read from its workbook as it goes.
+        case sheet(WorkbookSheet)
     }
 
-    var byteCount: Int { csv?.count ?? 0 }
+    /// Decodes a CSV source: a file on disk is read in blocks when its text is UTF-8 as it stands,
+    /// else read whole and decoded.
+    init(_ source: ImportSource, encoding: InputEncoding?) throws {
+        self.source = source
+        func decoded(_ bytes: [UInt8]) throws -> Input {
+            switch TextDecoding.utf8Bytes(bytes, encoding: encoding) {
+            case .success(let utf8): return .text(utf8)
+            case .failure(let f): throw ReadFailure(line: f.line, message: .init("文件", "the file ") + f.message)
+            }
+        }
+        switch source.content {
+        case .csv(let bytes):
+            input = try decoded(bytes)
+        case .csvFile(let file):
+            if let start = try CSVFileStream.plainUTF8Start(file, encoding: encoding) {
+                input = .file(file, from: start)
+            } else {
+                input = try decoded(try file.readAll())
+            }
+        case .sheet(let sheet):
+            input = .sheet(sheet)
+        }
+    }
 
     /// Every record of the source, blank ones included, until `body` returns false. A syntax
     /// problem (broken CSV quoting) is returned; a damaged workbook throws `WorkbookError`.
     func forEachRecord(_ body: (InputRecord) throws -> Bool) throws -> ReadFailure? {
-        switch source.content {
-        case .csv:
-            var iterator = CSVReader(bytes: csv ?? []).makeIterator()
+        switch input {
+        case .text(let bytes):
+            var iterator = CSVReader(bytes: bytes).makeIterator()
             while let r = iterator.next() {
                 if try !body(r) { return nil }
             }
             return iterator.failure
+        case .file(let file, let start):
+            return try CSVFileStream.forEachRecord(file, from: start, body)
         case .sheet(let s):
             try s.workbook.forEachRow(of: s.sheet, body)
             return nil
