@@ -111,7 +111,7 @@ extension PostgresRegistry {
         // The rows, encoded as COPY text by a thread of their own (the table may be read again from
         // its file), at most a few chunks ahead of what the server has taken.
         let sealAt = kind.name == "teachers" ? columns.firstIndex { $0.db == "national_id" } : nil
-        let channel = ChunkChannel(capacity: 4)
+        let channel = HandoffQueue<[UInt8]>(capacity: 4)
         let work = Unchecked((validated, kind))
         let fileName = table.source.fileName
         let total = validated.rowCounts[index]
@@ -150,7 +150,7 @@ extension PostgresRegistry {
                 }
             }
         } catch {
-            channel.cancel()
+            channel.stop()
             if let e = channel.failure { throw e }
             throw RegistryError.invalid(.init("\(table.source.place)：写入 PostgreSQL 时出错（\(PostgresRegistryError.reason(error))）；数据未改变",
                                               "\(table.source.place): PostgreSQL refused the rows (\(PostgresRegistryError.reason(error))); nothing was changed"))
@@ -236,56 +236,6 @@ extension PostgresRegistry {
 struct Unchecked<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
-}
-
-/// COPY chunks from a producer thread to the task sending them, with back-pressure.
-final class ChunkChannel: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var chunks: [[UInt8]] = []
-    private var finished = false
-    private var cancelled = false
-    private(set) var failure: Error?
-    private let capacity: Int
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    /// Blocks while the channel is full; false when the consumer gave up.
-    func put(_ chunk: [UInt8]) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while chunks.count >= capacity && !cancelled { condition.wait() }
-        if cancelled { return false }
-        chunks.append(chunk)
-        condition.broadcast()
-        return true
-    }
-
-    func finish(_ error: Error?) {
-        condition.lock()
-        finished = true
-        failure = error
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The next chunk; nil at the end; throws the producer's error.
-    func take() throws -> [UInt8]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while chunks.isEmpty && !finished { condition.wait() }
-        if let failure { throw failure }
-        if chunks.isEmpty { return nil }
-        let c = chunks.removeFirst()
-        condition.broadcast()
-        return c
-    }
 }
 
 /// PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TeacherGrowth
 
@@ -76,5 +77,33 @@ struct PeoplePipeTests {
                 try GrowthReporting.metrics(source: FailingSource(inner: inner, failAfter: failAfter), plan: w.plan, dates: [d("2025-12-31")])
             }
         }
+    }
+
+    @Test func aStoppedQueueReleasesAWaitingProducer() throws {
+        let queue = HandoffQueue<Int>(capacity: 2)
+        let produced = ThreadResult<Int>()
+        Thread {
+            var n = 0
+            while queue.put(n) { n += 1 }
+            produced.set(n)
+        }.start()
+        #expect(try queue.take() == 0)
+        #expect(try queue.take() == 1)
+        queue.stop()
+        // The producer, waiting for room, is released and told to stop.
+        #expect((2...5).contains(produced.wait()))
+        #expect(try queue.take() == nil)
+    }
+
+    @Test func aProducerErrorReachesTheConsumer() throws {
+        let queue = HandoffQueue<Int>(capacity: 4)
+        queue.put(1)
+        queue.finish(ReadFailed())
+        #expect(throws: ReadFailed()) { try queue.take() }
+        let done = HandoffQueue<Int>(capacity: 4)
+        done.put(7)
+        done.finish()
+        #expect(try done.take() == 7)
+        #expect(try done.take() == nil)
     }
 }

@@ -52,13 +52,12 @@ extension Registry {
                 let batch = try Registry.beginBatch(db, actor: options.actor, command: options.command, source: source)
                 var w = try ImportWriter(db: db, batchID: batch, keyring: { [identityKey] in try identityKey.keyring(db) })
 
-                let rows = ValidatedRows()
-                let validation = ValidationThread(decoded: decoded, universe: universe, options: options, rows: rows)
-                validation.start()
+                let validation = ValidationThread(decoded: decoded, universe: universe, options: options)
+                let rows = validation.rows
                 var counts = [(added: Int, updated: Int, unchanged: Int)](repeating: (0, 0, 0), count: decoded.tables.count)
                 var writeFailure: (any Error)?
                 var done = 0
-                while let handed = rows.take() {
+                while let handed = try rows.take() {
                     for (index, row) in handed where writeFailure == nil {
                         let table = decoded.tables[index].source
                         do {
@@ -128,12 +127,14 @@ extension Registry {
             let workbook = try openWorkbook(path)
             return ImportSource(kind: kind, fileName: fileName, content: .sheet(try sheet(for: kind, in: workbook)))
         }
-        // Read in blocks while it is imported: a large export is never held whole.
-        guard let file = CSVFile(path: path) else {
+        // A file is read in blocks while it is imported: a large export is never held whole.
+        if let file = CSVFile(path: path) { return ImportSource(kind: kind, fileName: fileName, content: .csvFile(file)) }
+        // Not a regular file (a pipe, `<(…)`): read what it gives.
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw RegistryError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path)
                 ? .init("没有读取权限，或它是文件夹", "permission denied or a folder") : .init("文件不存在", "no such file"))
         }
-        return ImportSource(kind: kind, fileName: fileName, content: .csvFile(file))
+        return ImportSource(kind: kind, fileName: fileName, bytes: [UInt8](data))
     }
 
     /// A file to read as a workbook: named .xlsx/.xlsm, or a ZIP file whatever its name.
@@ -422,82 +423,29 @@ extension Registry {
     }
 }
 
-/// Rows that passed validation, on their way from the validating thread to the writing one: a
-/// bounded queue of batches (memory stays a few thousand rows whatever the file's size).
-final class ValidatedRows: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var batches: [[(Int, ParsedRow)]] = []
-    private var pending: [(Int, ParsedRow)] = []
-    private var closed = false
-    private var stopped = false
-    private static let batchSize = 1_024
-    private static let capacity = 16
-
-    /// Hands on one row (the validating thread); waits while the queue is full. Once the writer
-    /// has stopped, rows are dropped.
-    func put(_ index: Int, _ row: ParsedRow) {
-        pending.append((index, row))
-        if pending.count >= ValidatedRows.batchSize { flush() }
-    }
-
-    private func flush() {
-        guard !pending.isEmpty else { return }
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.count >= ValidatedRows.capacity && !stopped { condition.wait() }
-        if !stopped { batches.append(pending) }
-        pending = []
-        condition.broadcast()
-    }
-
-    /// No more rows (the validating thread, when it has finished).
-    func close() {
-        flush()
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The writer takes no more rows: the validating thread stops waiting for room.
-    func stop() {
-        condition.lock()
-        stopped = true
-        batches.removeAll()
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The next batch (the writing thread); nil once validation has finished and all is taken.
-    func take() -> [(Int, ParsedRow)]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.isEmpty && !closed { condition.wait() }
-        guard !batches.isEmpty else { return nil }
-        condition.broadcast()
-        return batches.removeFirst()
-    }
-}
-
-/// Validates an import on a thread of its own, handing each passed row to `rows`.
+/// Validates an import on a thread of its own, handing the rows that passed to `rows` in batches,
+/// on their way to the writing thread (a bounded queue: memory stays a few thousand rows).
 final class ValidationThread: @unchecked Sendable {
-    private let decoded: DecodedImport
-    private let universe: Universe
-    private let options: ImportOptions
-    private let rows: ValidatedRows
-    private let finished = DispatchSemaphore(value: 0)
-    private var validated: ValidatedImport?
+    let rows = HandoffQueue<[(Int, ParsedRow)]>(capacity: 16)
+    private let validated = ThreadResult<ValidatedImport>()
+    private static let batchSize = 1_024
 
-    init(decoded: DecodedImport, universe: Universe, options: ImportOptions, rows: ValidatedRows) {
-        self.decoded = decoded; self.universe = universe; self.options = options; self.rows = rows
-    }
-
-    func start() {
-        let thread = Thread { [self] in
-            let rows = self.rows
-            validated = Registry.validateImport(decoded, universe: universe, options: options) { index, row in rows.put(index, row) }
-            rows.close()
-            finished.signal()
+    init(decoded: DecodedImport, universe: Universe, options: ImportOptions) {
+        let work = ValidationWork(decoded: decoded, universe: universe, options: options)
+        let (rows, validated) = (rows, validated)
+        let thread = Thread {
+            var batch: [(Int, ParsedRow)] = []
+            let outcome = Registry.validateImport(work.decoded, universe: work.universe, options: work.options) { index, row in
+                batch.append((index, row))
+                if batch.count == ValidationThread.batchSize {
+                    // Once the writer has stopped, rows are dropped; the checks go on to the end.
+                    rows.put(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty { rows.put(batch) }
+            validated.set(outcome)
+            rows.finish()
         }
         // Workbook XML and long rows recurse little; 4 MiB leaves room.
         thread.stackSize = 4 << 20
@@ -505,9 +453,12 @@ final class ValidationThread: @unchecked Sendable {
     }
 
     /// Waits for the validation to finish; its outcome.
-    func result() -> ValidatedImport {
-        finished.wait()
-        // The semaphore orders the validating thread's write before this read.
-        return validated!
+    func result() -> ValidatedImport { validated.wait() }
+
+    /// What the validating thread reads, handed over whole: the writing thread does not touch it.
+    private struct ValidationWork: @unchecked Sendable {
+        let decoded: DecodedImport
+        let universe: Universe
+        let options: ImportOptions
     }
 }

@@ -12,19 +12,21 @@ enum PeoplePipe {
     /// `consume` has seen everyone; rethrows what reading threw (after the consumer has stopped).
     static func forEachTeacher(in source: some FactSource, _ query: FactQuery,
                                _ consume: @escaping @Sendable ([TeacherFacts]) -> Void) throws {
-        let queue = BoundedQueue(capacity: queuedBatches)
+        let queue = HandoffQueue<[TeacherFacts]>(capacity: queuedBatches)
+        let consumed = ThreadResult<Void>()
         let consumer = Thread {
-            while let batch = queue.take() { consume(batch) }
-            queue.markConsumerDone()
+            // The producer never finishes with an error: a failed read is thrown by the caller.
+            while let batch = try? queue.take() { consume(batch) }
+            consumed.set(())
         }
         consumer.stackSize = 1 << 20
         consumer.start()
+        defer {
+            queue.finish()
+            consumed.wait()
+        }
         var batch: [TeacherFacts] = []
         batch.reserveCapacity(batchSize)
-        defer {
-            queue.close()
-            queue.waitForConsumer()
-        }
         try source.forEachTeacher(query) { person in
             batch.append(person)
             if batch.count == batchSize {
@@ -33,61 +35,6 @@ enum PeoplePipe {
             }
         }
         if !batch.isEmpty { queue.put(batch) }
-    }
-
-    /// A first-in first-out queue of batches that blocks the producer when full and the consumer
-    /// when empty.
-    private final class BoundedQueue: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var batches: [[TeacherFacts]] = []
-        private var head = 0
-        private var closed = false
-        private var consumerDone = false
-        let capacity: Int
-
-        init(capacity: Int) { self.capacity = capacity }
-
-        func put(_ batch: [TeacherFacts]) {
-            condition.lock()
-            defer { condition.unlock() }
-            while batches.count - head >= capacity { condition.wait() }
-            batches.append(batch)
-            condition.broadcast()
-        }
-
-        /// The next batch; nil once the queue is closed and empty.
-        func take() -> [TeacherFacts]? {
-            condition.lock()
-            defer { condition.unlock() }
-            while head == batches.count && !closed { condition.wait() }
-            guard head < batches.count else { return nil }
-            let batch = batches[head]
-            batches[head] = []
-            head += 1
-            if head == batches.count { batches.removeAll(keepingCapacity: true); head = 0 }
-            condition.broadcast()
-            return batch
-        }
-
-        func close() {
-            condition.lock()
-            closed = true
-            condition.broadcast()
-            condition.unlock()
-        }
-
-        func markConsumerDone() {
-            condition.lock()
-            consumerDone = true
-            condition.broadcast()
-            condition.unlock()
-        }
-
-        func waitForConsumer() {
-            condition.lock()
-            while !consumerDone { condition.wait() }
-            condition.unlock()
-        }
     }
 }
 
