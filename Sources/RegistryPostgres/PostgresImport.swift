@@ -24,25 +24,43 @@ extension PostgresRegistry {
             try await c.query("SELECT pg_advisory_xact_lock(7415002)", logger: logger)
             let universe = try await loadUniverse(c, kinds: decoded.kinds, names: decoded.carriesNames)
             timing.mark("universe")
-            let validated = Registry.validateImport(decoded, universe: universe, options: options)
-            timing.mark("validated")
-            if validated.failed {
+            // The rows are checked on a thread of their own and each table's passed rows are copied
+            // while the checks go on (as the SQLite import does); nothing is committed unless every
+            // row and every check across rows passed.
+            let validation = ValidationThread(decoded: decoded, universe: universe, options: options)
+            let rows = ValidatedRowsByTable(validation.rows)
+            func failedChecks() async throws -> ImportOutcome? {
+                let validated = validation.result()
+                guard validated.failed else { return nil }
                 try await c.query("ROLLBACK", logger: logger)
                 return ImportOutcome(issues: Registry.sorted(validated.issues), summaries: [], committed: false)
             }
             let source = decoded.tables.map(\.source.place).joined(separator: ", ")
+            var counts: [(added: Int, updated: Int, unchanged: Int)] = []
             var batch: Int64 = 0
-            for try await id in try await c.query("""
-                INSERT INTO change_batches (actor, command, source) VALUES (\(options.actor), \(options.command), \(source)) RETURNING id
-                """, logger: logger).decode(Int64.self) { batch = id }
-            try await PostgresRegistry.bumpFactsVersion(batch, on: c, logger: logger)
-            var summaries: [FileSummary] = []
-            let keyring = LazyKeyring(registry: self)
-            for (index, table) in decoded.tables.enumerated() {
-                let counts = try await writeTable(index, table: table, validated: validated, batch: batch, keyring: keyring, options: options,
-                                                  timing: timing, on: c)
-                summaries.append(FileSummary(kind: table.source.kind.name, file: table.source.place, rows: validated.rowCounts[index],
-                                             added: counts.added, updated: counts.updated, unchanged: counts.unchanged))
+            do {
+                for try await id in try await c.query("""
+                    INSERT INTO change_batches (actor, command, source) VALUES (\(options.actor), \(options.command), \(source)) RETURNING id
+                    """, logger: logger).decode(Int64.self) { batch = id }
+                try await PostgresRegistry.bumpFactsVersion(batch, on: c, logger: logger)
+                let keyring = LazyKeyring(registry: self)
+                for (index, table) in decoded.tables.enumerated() {
+                    counts.append(try await writeTable(index, table: table, rows: rows, batch: batch, keyring: keyring, options: options,
+                                                       timing: timing, on: c))
+                }
+            } catch {
+                // The server refused something: when the checks refused it too, their sentences are
+                // what people read.
+                validation.rows.stop()
+                if let refused = try await failedChecks() { return refused }
+                throw error
+            }
+            if let refused = try await failedChecks() { return refused }
+            let validated = validation.result()
+            timing.mark("validated and written")
+            let summaries = decoded.tables.enumerated().map { index, table in
+                FileSummary(kind: table.source.kind.name, file: table.source.place, rows: validated.rowCounts[index],
+                            added: counts[index].added, updated: counts[index].updated, unchanged: counts[index].unchanged)
             }
             let changed = summaries.contains { $0.added + $0.updated > 0 }
             if options.dryRun || !changed {
@@ -100,7 +118,7 @@ extension PostgresRegistry {
 
     // MARK: Writing one table
 
-    private func writeTable(_ index: Int, table: DecodedTable, validated: ValidatedImport, batch: Int64, keyring: LazyKeyring,
+    private func writeTable(_ index: Int, table: DecodedTable, rows: ValidatedRowsByTable, batch: Int64, keyring: LazyKeyring,
                             options: ImportOptions, timing: Timing, on c: PostgresConnection) async throws -> (added: Int, updated: Int, unchanged: Int) {
         let kind = table.source.kind
         let stage = "stage_\(index)"
@@ -108,21 +126,20 @@ extension PostgresRegistry {
         let definitions = ["line integer NOT NULL"] + columns.map { "\($0.db) \(PostgresMerge.type(of: $0.kind))" }
         try await c.query(PostgresQuery(unsafeSQL: "CREATE TEMP TABLE \(stage) (\(definitions.joined(separator: ", "))) ON COMMIT DROP"), logger: logger)
 
-        // The rows, encoded as COPY text by a thread of their own (the table may be read again from
-        // its file), at most a few chunks ahead of what the server has taken.
+        // The rows, encoded as COPY text by a thread of their own as they pass their checks, at most
+        // a few chunks ahead of what the server has taken.
         let sealAt = kind.name == "teachers" ? columns.firstIndex { $0.db == "national_id" } : nil
         let channel = HandoffQueue<[UInt8]>(capacity: 4)
-        let work = Unchecked((validated, kind))
+        let work = Unchecked((rows, kind))
         let fileName = table.source.fileName
-        let total = validated.rowCounts[index]
         let progress = options.progress
         let producer = Thread {
-            let (validated, kind) = work.value
+            let (rows, kind) = work.value
             var buffer: [UInt8] = []
             buffer.reserveCapacity(1 << 20)
             var done = 0
             do {
-                try validated.forEachRow(index) { row in
+                try rows.forEachRow(of: index) { row in
                     var values = kind.storedValues(row.values)
                     if let i = sealAt, case .string(let number) = values[i].storage {
                         values[i] = try keyring.get().seal(number).databaseValue
@@ -133,7 +150,7 @@ extension PostgresRegistry {
                         buffer.removeAll(keepingCapacity: true)
                     }
                     done += 1
-                    if done % 50_000 == 0 { progress?(.init(phase: .writing, file: fileName, bytesDone: done, bytesTotal: total)) }
+                    if done % 50_000 == 0 { progress?(.init(phase: .writing, file: fileName, bytesDone: done, bytesTotal: 0)) }
                 }
                 if !buffer.isEmpty { _ = channel.put(buffer) }
                 channel.finish(nil)

@@ -303,6 +303,43 @@ struct PostgresBackendTests {
         #expect(before == after)
     }
 
+    /// Rows are copied while they are still being checked (issue 15): a mistake on the last line of
+    /// a long file, or one found across files at the end, still leaves the registry as it was.
+    @Test func aLateMistakeWritesNothing() throws {
+        let both = try BothBackends()
+        try both.importBoth(["import-dir", countyFixture])
+        func state() throws -> [String?] {
+            try PG.column(both.postgres, "SELECT count(*)::text || '/' || (SELECT count(*) FROM change_batches)::text || '/' || (SELECT count(*) FROM change_log)::text || '/' || (SELECT count(*) FROM assignments)::text FROM training")
+        }
+        let before = try state()
+        var rows = "staff_no,title,level,start_date,end_date,hours\n"
+        for i in 0..<5_000 { rows += "T000\(1 + i % 4),校本研修第\(i)期,校级,2024-03-01,2024-03-02,2\n" }
+        let late = both.dir.appendingPathComponent("training.csv")
+        try (rows + "T9999,县级培训,县级,2024-03-01,2024-03-02,2\n").write(to: late, atomically: true, encoding: .utf8)
+        let a = try Binary.run(["import", "training", late.path, "--db", both.sqlite])
+        let b = try Binary.run(["import", "training", late.path, "--db", both.postgres], key: both.key)
+        #expect(a.status == 1 && b.status == 1)
+        #expect(a.stderr == b.stderr)
+        #expect(b.stderr.contains("training.csv:5002"))
+        #expect(try state() == before)
+        // Across files: the overlap is checked once every file was read, after the training rows.
+        let folder = both.dir.appendingPathComponent("late")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try rows.write(to: folder.appendingPathComponent("training.csv"), atomically: true, encoding: .utf8)
+        try "staff_no,school_code,from,to,post,stage\nT0001,S002,2014-09-01,2016-06-30,teacher,primary\n"
+            .write(to: folder.appendingPathComponent("assignments.csv"), atomically: true, encoding: .utf8)
+        let c = try Binary.run(["import-dir", folder.path, "--db", both.sqlite])
+        let d = try Binary.run(["import-dir", folder.path, "--db", both.postgres], key: both.key)
+        #expect(c.status == 1 && d.status == 1)
+        #expect(c.stderr == d.stderr)
+        #expect(d.stderr.contains("assignments.csv:2"))
+        #expect(try state() == before)
+        // And the same files without the mistakes are imported alike.
+        try rows.write(to: late, atomically: true, encoding: .utf8)
+        try both.importBoth(["import", "training", late.path])
+        #expect(try state() != before)
+    }
+
     /// The history is append-only in the database itself; the schema's migrations are recorded
     /// and applied once.
     @Test func historyIsAppendOnlyAndMigrationsAreRecorded() throws {

@@ -92,6 +92,8 @@ struct PeoplePipeTests {
         queue.stop()
         // The producer, waiting for room, is released and told to stop.
         #expect((2...5).contains(produced.wait()))
+        // A result may be asked for again.
+        #expect(produced.wait() == produced.wait())
         #expect(try queue.take() == nil)
     }
 

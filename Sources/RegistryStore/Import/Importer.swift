@@ -425,12 +425,12 @@ extension Registry {
 
 /// Validates an import on a thread of its own, handing the rows that passed to `rows` in batches,
 /// on their way to the writing thread (a bounded queue: memory stays a few thousand rows).
-final class ValidationThread: @unchecked Sendable {
-    let rows = HandoffQueue<[(Int, ParsedRow)]>(capacity: 16)
+package final class ValidationThread: @unchecked Sendable {
+    package let rows = HandoffQueue<[(Int, ParsedRow)]>(capacity: 16)
     private let validated = ThreadResult<ValidatedImport>()
     private static let batchSize = 1_024
 
-    init(decoded: DecodedImport, universe: Universe, options: ImportOptions) {
+    package init(decoded: DecodedImport, universe: Universe, options: ImportOptions) {
         let work = ValidationWork(decoded: decoded, universe: universe, options: options)
         let (rows, validated) = (rows, validated)
         let thread = Thread {
@@ -453,12 +453,36 @@ final class ValidationThread: @unchecked Sendable {
     }
 
     /// Waits for the validation to finish; its outcome.
-    func result() -> ValidatedImport { validated.wait() }
+    package func result() -> ValidatedImport { validated.wait() }
 
     /// What the validating thread reads, handed over whole: the writing thread does not touch it.
     private struct ValidationWork: @unchecked Sendable {
         let decoded: DecodedImport
         let universe: Universe
         let options: ImportOptions
+    }
+}
+
+/// The rows a `ValidationThread` hands on, one table after another (they come in table order).
+package final class ValidatedRowsByTable: @unchecked Sendable {
+    private let rows: HandoffQueue<[(Int, ParsedRow)]>
+    private var pending: ArraySlice<(Int, ParsedRow)> = []
+
+    package init(_ rows: HandoffQueue<[(Int, ParsedRow)]>) { self.rows = rows }
+
+    /// Calls `body` with each row of table `index` that passed, in file order; returns at the
+    /// first row of a later table (kept for the next call) or when validation has finished.
+    package func forEachRow(of index: Int, _ body: (ParsedRow) throws -> Void) throws {
+        while true {
+            if pending.isEmpty {
+                guard let next = try rows.take() else { return }
+                pending = next[...]
+            }
+            while let (table, row) = pending.first {
+                if table > index { return }
+                pending.removeFirst()
+                if table == index { try body(row) }
+            }
+        }
     }
 }

@@ -89,9 +89,12 @@ public final class ThreadResult<Value>: @unchecked Sendable {
         done.signal()
     }
 
-    /// Waits for the result. The semaphore orders the computing thread's write before this read.
+    /// Waits for the result (any number of times, from any thread). The semaphore orders the
+    /// computing thread's write before this read.
     public func wait() -> Value {
         done.wait()
+        // Let the next caller through too.
+        done.signal()
         guard let value else { preconditionFailure("ThreadResult.set was not called before signalling") }
         return value
     }
