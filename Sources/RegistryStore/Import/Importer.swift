@@ -4,9 +4,10 @@ import Spreadsheets
 import TeacherGrowth
 
 extension Registry {
-    /// Imports one or more files as one transaction (SPEC §5): every file is read and validated
-    /// before anything is written; any error means nothing is written. With `dryRun`, the writes
-    /// are made and rolled back, so the summary says exactly what would change.
+    /// Imports one or more files as one transaction (SPEC §5): every row is validated before it is
+    /// written, and the transaction is committed only once every file and every check across files
+    /// has passed; any error means nothing is written (the transaction is rolled back). With
+    /// `dryRun`, the writes are made and rolled back, so the summary says exactly what would change.
     public func importFiles(_ sources: [ImportSource], options: ImportOptions = .init()) throws -> ImportOutcome {
         let decoded = Registry.decodeImport(sources, options: options)
         if decoded.failed { return ImportOutcome(issues: Registry.sorted(decoded.issues), summaries: [], committed: false) }
