@@ -29,14 +29,8 @@ extension PostgresRegistry {
             // row and every check across rows passed.
             let validation = ValidationThread(decoded: decoded, universe: universe, options: options)
             let rows = ValidatedRowsByTable(validation.rows)
-            func failedChecks() async throws -> ImportOutcome? {
-                let validated = validation.result()
-                guard validated.failed else { return nil }
-                try await c.query("ROLLBACK", logger: logger)
-                return ImportOutcome(issues: Registry.sorted(validated.issues), summaries: [], committed: false)
-            }
             let source = decoded.tables.map(\.source.place).joined(separator: ", ")
-            var counts: [(added: Int, updated: Int, unchanged: Int)] = []
+            var counts: [WriteCounts] = []
             var batch: Int64 = 0
             do {
                 for try await id in try await c.query("""
@@ -52,16 +46,15 @@ extension PostgresRegistry {
                 // The server refused something: when the checks refused it too, their sentences are
                 // what people read.
                 validation.rows.stop()
-                if let refused = try await failedChecks() { return refused }
-                throw error
+                guard validation.result().failed else { throw error }
             }
-            if let refused = try await failedChecks() { return refused }
             let validated = validation.result()
-            timing.mark("validated and written")
-            let summaries = decoded.tables.enumerated().map { index, table in
-                FileSummary(kind: table.source.kind.name, file: table.source.place, rows: validated.rowCounts[index],
-                            added: counts[index].added, updated: counts[index].updated, unchanged: counts[index].unchanged)
+            if validated.failed {
+                try await c.query("ROLLBACK", logger: logger)
+                return validated.refusal
             }
+            timing.mark("validated and written")
+            let summaries = validated.summaries(decoded, counts)
             let changed = summaries.contains { $0.added + $0.updated > 0 }
             if options.dryRun || !changed {
                 try await c.query("ROLLBACK", logger: logger)
@@ -119,7 +112,7 @@ extension PostgresRegistry {
     // MARK: Writing one table
 
     private func writeTable(_ index: Int, table: DecodedTable, rows: ValidatedRowsByTable, batch: Int64, keyring: LazyKeyring,
-                            options: ImportOptions, timing: Timing, on c: PostgresConnection) async throws -> (added: Int, updated: Int, unchanged: Int) {
+                            options: ImportOptions, timing: Timing, on c: PostgresConnection) async throws -> WriteCounts {
         let kind = table.source.kind
         let stage = "stage_\(index)"
         let columns = kind.storedColumns
@@ -208,12 +201,12 @@ extension PostgresRegistry {
         let parts = targets.enumerated().map { n, t in
             "SELECT line, \(t.main) AS main, outcome FROM o_\(index)_\(n)"
         }.joined(separator: " UNION ALL ")
-        var result = (added: 0, updated: 0, unchanged: 0)
+        var result = WriteCounts()
         for try await (a, u, n) in try await c.query(PostgresQuery(unsafeSQL: """
             SELECT count(*) FILTER (WHERE added), count(*) FILTER (WHERE NOT added AND changed), count(*) FILTER (WHERE NOT added AND NOT changed)
             FROM (SELECT line, bool_or(main AND outcome = 'a') AS added, bool_or(outcome <> 'n') AS changed FROM (\(parts)) u GROUP BY line) z
             """), logger: logger).decode((Int, Int, Int).self) {
-            result = (a, u, n)
+            result = WriteCounts(added: a, updated: u, unchanged: n)
         }
         return result
     }
@@ -249,11 +242,6 @@ extension PostgresRegistry {
     }
 }
 
-/// A value handed across threads by code that makes sure only one side uses it at a time.
-struct Unchecked<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
 
 /// PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes.
 enum CopyText {

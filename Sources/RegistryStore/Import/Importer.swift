@@ -55,7 +55,7 @@ extension Registry {
 
                 let validation = ValidationThread(decoded: decoded, universe: universe, options: options)
                 let rows = validation.rows
-                var counts = [(added: Int, updated: Int, unchanged: Int)](repeating: (0, 0, 0), count: decoded.tables.count)
+                var counts = [WriteCounts](repeating: WriteCounts(), count: decoded.tables.count)
                 var writeFailure: (any Error)?
                 var done = 0
                 while let handed = try rows.take() {
@@ -85,15 +85,10 @@ extension Registry {
                 mark("validated and written")
                 // A row the checks refused may also have been refused by the database: the
                 // checks' sentences are what people read.
-                if validated.failed {
-                    return ImportOutcome(issues: Registry.sorted(validated.issues), summaries: [], committed: false)
-                }
+                if validated.failed { return validated.refusal }
                 if let writeFailure { throw writeFailure }
                 try w.finish()
-                let summaries = decoded.tables.enumerated().map { index, table in
-                    FileSummary(kind: table.source.kind.name, file: table.source.place, rows: validated.rowCounts[index],
-                                added: counts[index].added, updated: counts[index].updated, unchanged: counts[index].unchanged)
-                }
+                let summaries = validated.summaries(decoded, counts)
                 var batchID: Int64? = options.dryRun ? nil : batch
                 // Nothing added or updated: no batch is recorded.
                 if !options.dryRun, try Registry.dropBatchIfEmpty(db, batch, previousVersion: versionBefore) { batchID = nil }
@@ -286,29 +281,26 @@ package struct DecodedImport {
 
 /// The outcome of validating every row of an import against the registry (`Universe`).
 package struct ValidatedImport {
-    package let decoded: DecodedImport
     package var issues: [ImportIssue]
     package var rowCounts: [Int]
-    /// Rows kept from the validation pass while they are few enough; nil: read the table again.
-    var kept: [[ParsedRow]?]
     package var failed: Bool { issues.contains { $0.severity == .error } }
 
-    /// Calls `body` with each valid row of table `index`, in file order: the rows kept from
-    /// validation, or the table read again (it was valid a moment ago).
-    package func forEachRow(_ index: Int, _ body: (ParsedRow) throws -> Void) throws {
-        if let rows = kept[index] {
-            for r in rows { try body(r) }
-            return
-        }
-        let table = decoded.tables[index]
-        var ignored: [ImportIssue] = []
-        _ = try table.reader.forEachDataRow(after: table.header, issues: &ignored) { record in
-            var dropped: [ImportIssue] = []
-            if case (let values?, true) = table.parser.parsePartially(record, issues: &dropped) {
-                try body(ParsedRow(kind: table.parser.kind, line: record.line, values: values))
-            }
+    /// What an import that the checks refused reports: every issue, nothing written.
+    package var refusal: ImportOutcome { ImportOutcome(issues: Registry.sorted(issues), summaries: [], committed: false) }
+
+    /// Each file's summary, from what the writes did to its rows.
+    package func summaries(_ decoded: DecodedImport, _ counts: [WriteCounts]) -> [FileSummary] {
+        decoded.tables.enumerated().map { index, table in
+            FileSummary(kind: table.source.kind.name, file: table.source.place, rows: rowCounts[index],
+                        added: counts[index].added, updated: counts[index].updated, unchanged: counts[index].unchanged)
         }
     }
+}
+
+/// What the writes did to one file's rows.
+package struct WriteCounts: Sendable {
+    package var added = 0, updated = 0, unchanged = 0
+    package init(added: Int = 0, updated: Int = 0, unchanged: Int = 0) { self.added = added; self.updated = updated; self.unchanged = unchanged }
 }
 
 extension Registry {
@@ -353,27 +345,18 @@ extension Registry {
     }
 
     /// Parses and checks every row against the registry as `universe` describes it (SPEC §5): one
-    /// validator for every backend.
-    ///
-    /// With `hand`, each row that passed, while no row has failed, is handed on as soon as it is
-    /// checked (table index, row), and no rows are kept; without it, rows are kept for
-    /// `ValidatedImport.forEachRow` while they are few enough.
+    /// validator for every backend. Each row that passed, while no row has failed, is handed on
+    /// (table index, row) as soon as it is checked, to be written.
     package static func validateImport(_ decoded: DecodedImport, universe: Universe, options: ImportOptions,
-                                       hand: ((Int, ParsedRow) -> Void)? = nil) -> ValidatedImport {
+                                       hand: (Int, ParsedRow) -> Void) -> ValidatedImport {
         var issues = decoded.issues
         var rowCounts: [Int] = []
-        // Rows are kept from the validation pass for the write pass while they are few enough
-        // (about 4 million cells); past that, they are read again rather than held in memory.
-        var kept: [[ParsedRow]?] = []
-        var keptCells = 0
-        let cellBudget = 4_000_000
         // No error so far: rows may be handed on.
         var clean = !decoded.failed
         for (index, table) in decoded.tables.enumerated() {
             let (source, reader, parser, header) = (table.source, table.reader, table.parser, table.header)
             var validator = Validator(universe: universe, file: source.fileName, sheet: source.sheetName)
             var count = 0
-            var rows: [ParsedRow]? = hand == nil ? [] : nil
             var rowIssues: [ImportIssue] = []
             var notes: [ImportIssue] = []
             var failure: ReadFailure?
@@ -385,16 +368,14 @@ extension Registry {
                     guard let values else { clean = false; return }
                     let row = ParsedRow(kind: parser.kind, line: record.line, values: values)
                     validator.check(row)
-                    if let hand, clean {
+                    if clean {
                         clean = ok && !rowIssues[issuesBefore...].contains { $0.severity == .error }
                             && !validator.issues[checksBefore...].contains { $0.severity == .error }
                         if clean { hand(index, row) }
                     }
-                    if ok, rows != nil {
-                        keptCells += values.count
-                        if keptCells <= cellBudget { rows!.append(row) } else { rows = nil }
-                    }
-                    if count % 20_000 == 0 {
+                    // While rows are handed on, the writer reports progress; after a mistake the
+                    // checks go on alone.
+                    if !clean && count % 20_000 == 0 {
                         options.progress?(.init(phase: .validating, file: source.fileName, bytesDone: count, bytesTotal: 0))
                     }
                 }
@@ -411,7 +392,6 @@ extension Registry {
             }
             issues += validator.issues
             rowCounts.append(count)
-            kept.append(rows)
             if count == 0 && failure == nil {
                 issues.append(.init(severity: .error, file: source.fileName, sheet: source.sheetName, line: header.line, message: .init(
                     "只有表头，没有数据行；请补上数据，或不导入这个文件",
@@ -420,7 +400,7 @@ extension Registry {
         }
         issues += Validator.overlapIssues(universe, sheets: Dictionary(decoded.tables.map { ($0.source.fileName, $0.source.sheetName) },
                                                                       uniquingKeysWith: { a, _ in a }))
-        return ValidatedImport(decoded: decoded, issues: issues, rowCounts: rowCounts, kept: kept)
+        return ValidatedImport(issues: issues, rowCounts: rowCounts)
     }
 }
 
@@ -432,11 +412,13 @@ package final class ValidationThread: @unchecked Sendable {
     private static let batchSize = 1_024
 
     package init(decoded: DecodedImport, universe: Universe, options: ImportOptions) {
-        let work = ValidationWork(decoded: decoded, universe: universe, options: options)
+        // Handed over whole: the writing thread does not touch them.
+        let work = Unchecked((decoded, universe))
         let (rows, validated) = (rows, validated)
         let thread = Thread {
             var batch: [(Int, ParsedRow)] = []
-            let outcome = Registry.validateImport(work.decoded, universe: work.universe, options: work.options) { index, row in
+            let (decoded, universe) = work.value
+            let outcome = Registry.validateImport(decoded, universe: universe, options: options) { index, row in
                 batch.append((index, row))
                 if batch.count == ValidationThread.batchSize {
                     // Once the writer has stopped, rows are dropped; the checks go on to the end.
@@ -455,13 +437,6 @@ package final class ValidationThread: @unchecked Sendable {
 
     /// Waits for the validation to finish; its outcome.
     package func result() -> ValidatedImport { validated.wait() }
-
-    /// What the validating thread reads, handed over whole: the writing thread does not touch it.
-    private struct ValidationWork: @unchecked Sendable {
-        let decoded: DecodedImport
-        let universe: Universe
-        let options: ImportOptions
-    }
 }
 
 /// The rows a `ValidationThread` hands on, one table after another (they come in table order).

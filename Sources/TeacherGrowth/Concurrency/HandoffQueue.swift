@@ -99,3 +99,9 @@ public final class ThreadResult<Value>: @unchecked Sendable {
         return value
     }
 }
+
+/// A value handed across threads by code that makes sure only one side uses it at a time.
+public struct Unchecked<T>: @unchecked Sendable {
+    public let value: T
+    public init(_ value: T) { self.value = value }
+}
