@@ -25,13 +25,23 @@ struct Services: Sendable {
 
     let catalogs = CatalogCache()
 
+    /// The facts version this request works with: read once per request (`RequestScope`), off the
+    /// event loops and the cooperative threads (on PostgreSQL it is a round trip).
+    func version() async throws -> Int64 {
+        let store = registry
+        let read = { try await Blocking.run { try store.dataVersion() } }
+        guard let scope = RequestScope.current else { return try await read() }
+        return try await scope.version(read)
+    }
+
     /// The plans reports use: read again only when the facts version moves (importing a plan moves it).
-    func catalog() throws -> PlanCatalog {
+    func catalog() async throws -> PlanCatalog {
         switch plans {
         case .registry:
-            let version = try registry.dataVersion()
+            let version = try await version()
             if let known = catalogs.get(version) { return known }
-            let catalog = try registry.planCatalog()
+            let store = registry
+            let catalog = try await Blocking.run { try store.planCatalog() }
             catalogs.put(catalog, version: version)
             return catalog
         case .fixed(let c): return c
@@ -76,26 +86,33 @@ struct Services: Sendable {
     /// Identical requests computing together share one computation, and computations are limited
     /// in number (`ResponseCache`).
     func cached(_ key: String, priority: AsyncGate.Priority = .high, render: @escaping @Sendable () throws -> (String, String)) async throws -> Response {
-        let store = registry
-        let version = try await blocking { try store.dataVersion() }
-        let entry = try await cache.value(key, version: version, priority: priority) {
+        let version = try await version()
+        // A public viewer arriving while the figures of a new version are computed gets the previous
+        // ones at once (marked in `Cache-Status`) instead of waiting seconds after every import.
+        let answer = try await cache.answer(key, version: version, priority: priority,
+                                            previousWhileComputing: RequestScope.current?.anonymous ?? false) {
             let (body, type) = try await Blocking.heavy(render)
             return ResponseCache.Entry(version: version, body: body, contentType: type)
         }
-        return Responses.make(entry.body, type: entry.contentType, csp: csp(entry.contentType))
+        let entry = answer.entry
+        var response = Responses.make(entry.bytes, type: entry.contentType, csp: csp(entry.contentType))
+        response.headers[HeaderNames.factsVersion] = String(entry.version)
+        if answer.previous { response.headers[HeaderNames.cacheStatus] = "teacher-registry; hit; detail=previous-version-while-updating" }
+        return response
     }
 
     /// The years the registry holds facts for, read once per data version (a scan of the largest
     /// tables: at 10× it takes a third of a second).
     func factYears() async throws -> ClosedRange<Int>? {
         let store = registry
-        let version = try await blocking { try store.dataVersion() }
+        let version = try await version()
         // Once per data version, however many requests arrive together after a write (single flight).
-        let entry = try await cache.value("fact-years", version: version) {
+        // A public viewer may be given the previous range meanwhile, as with `cached`.
+        let answer = try await cache.answer("fact-years", version: version, previousWhileComputing: RequestScope.current?.anonymous ?? false) {
             let range = try await Blocking.run { try store.factYearRange() }
             return .init(version: version, body: range.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "", contentType: "text/plain")
         }
-        return Self.decodeYears(entry.body)
+        return Self.decodeYears(answer.entry.body)
     }
 
     private static func decodeYears(_ s: String) -> ClosedRange<Int>? {

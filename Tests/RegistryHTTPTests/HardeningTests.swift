@@ -160,6 +160,66 @@ struct HardeningTests {
         #expect(lru.count <= 9)
     }
 
+    @Test func whileNewFiguresAreComputedOthersMayHaveThePreviousButTheFirstWaits() async throws {
+        let cache = ResponseCache(limit: 8, concurrency: 2)
+        cache.put("r", .init(version: 1, body: "old", contentType: "t"))
+        let release = Flag()
+        let started = Flag()
+        @Sendable func until(_ condition: @escaping @Sendable () -> Bool) async throws {
+            for _ in 0..<2_000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        // The request that finds version 2 first starts the computation and waits for it.
+        async let first = cache.answer("r", version: 2, previousWhileComputing: true) {
+            started.set()
+            try await until { release.isSet }
+            return .init(version: 2, body: "new", contentType: "t")
+        }
+        try await until { started.isSet }
+        // Meanwhile: a public viewer gets the previous figures at once, marked as such …
+        let meanwhile = try await cache.answer("r", version: 2, previousWhileComputing: true) { Issue.record("computed twice"); return .init(version: 2, body: "", contentType: "t") }
+        #expect(meanwhile.entry.body == "old" && meanwhile.previous && meanwhile.entry.version == 1)
+        // … someone signed in joins the computation and waits for the new ones.
+        async let signedIn = cache.answer("r", version: 2, previousWhileComputing: false) { Issue.record("computed twice"); return .init(version: 2, body: "", contentType: "t") }
+        release.set()
+        let (a, b) = try await (first, signedIn)
+        #expect(a.entry.body == "new" && !a.previous)
+        #expect(b.entry.body == "new" && !b.previous)
+        // Once computed, nobody gets the previous figures again.
+        let after = try await cache.answer("r", version: 2, previousWhileComputing: true) { Issue.record("computed twice"); return .init(version: 2, body: "", contentType: "t") }
+        #expect(after.entry.body == "new" && !after.previous)
+        // A computation of an older version finishing late does not replace the newer entry.
+        _ = try await cache.value("r", version: 1) { .init(version: 1, body: "late", contentType: "t") }
+        #expect(cache.get("r", version: 2)?.body == "new")
+        // Nothing older cached: everyone waits for the computation.
+        let fresh = try await cache.answer("other", version: 5, previousWhileComputing: true) { .init(version: 5, body: "five", contentType: "t") }
+        #expect(fresh.entry.body == "five" && !fresh.previous)
+    }
+
+    @Test func aReportAskedForAfterAWriteHasTheWrittenFigures() async throws {
+        let f = try Fixture()
+        let token = f.hr
+        try await f.app().test(.router) { client in
+            let url = "/reports/teacher-growth/2025?format=json"
+            let before = try await client.execute(uri: url, method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[HeaderNames.cacheStatus] == nil)
+                return (Int64(r.headers[HeaderNames.factsVersion] ?? "") ?? -1, text(r.body))
+            }
+            #expect(before.0 == (try f.registry.dataVersion()))
+            let written = try await self.post(client, token, "{\(Self.record),\"title\":\"县级培训\",\"ref\":\"AFTER-1\"}")
+            #expect(written.status == .created, "\(text(written.body))")
+            let now = try f.registry.dataVersion()
+            #expect(now > before.0)
+            // The next public request, one at a time after the write, waits for the new figures.
+            try await client.execute(uri: url, method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(Int64(r.headers[HeaderNames.factsVersion] ?? "") == now)
+                #expect(r.headers[HeaderNames.cacheStatus] == nil)
+                #expect(text(r.body) != before.1, "the county-level training counts in the figures")
+            }
+        }
+    }
+
     @Test func theViewsPeopleUseGoFirstAndArbitraryOnesAreRefusedWhenTooManyWait() async throws {
         let gate = AsyncGate(limit: 1, maxWaiting: 2)
         let order = OrderLog()

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOPosix
 import RegistryStore
+import Synchronization
 
 /// Finds who is asking: a bearer token (`Authorization: Bearer …`, the scheme in any letter case)
 /// or a session cookie. Nothing is refused here; each route checks what it needs.
@@ -38,7 +39,31 @@ struct IdentityMiddleware: RouterMiddleware {
                 context.identity = Identity(source: .session(session))
             }
         }
-        return try await next(request, context)
+        return try await RequestScope.$current.withValue(RequestScope(anonymous: context.identity == nil)) {
+            try await next(request, context)
+        }
+    }
+}
+
+/// What one request works with, kept for the request's length: the facts version, read once (a
+/// report request needs it for the plans, the years and the cache; on PostgreSQL each read is a
+/// round trip), and whether nobody is signed in.
+final class RequestScope: Sendable {
+    @TaskLocal static var current: RequestScope?
+
+    /// No identity: a public viewer, who may be given the previous figures while new ones are
+    /// computed. Anyone signed in (who may just have written) waits for the current ones.
+    let anonymous: Bool
+    private let version = Mutex<Int64?>(nil)
+
+    init(anonymous: Bool) { self.anonymous = anonymous }
+
+    /// The version read first in this request, or `read()` (remembered).
+    func version(_ read: () async throws -> Int64) async throws -> Int64 {
+        if let known = version.withLock({ $0 }) { return known }
+        let v = try await read()
+        version.withLock { $0 = $0 ?? v }
+        return version.withLock { $0 ?? v }
     }
 }
 

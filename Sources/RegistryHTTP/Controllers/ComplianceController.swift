@@ -37,7 +37,7 @@ struct ComplianceController {
         }
         let f = try Params.format(request, allowed: [.json, .csv, .xlsx, .html], default: identity.isBrowser ? .html : .json)
         let lang = try Params.language(request)
-        let catalog = try services.catalog()
+        let catalog = try await services.catalog()
         let window = dueWithin
         let view = try await services.blocking {
             try registry.complianceView(catalog: catalog, asOf: asOf, school: school, dueWithin: window)
@@ -177,7 +177,7 @@ struct ComplianceController {
         let today = services.today()
         let asOf = try Params.date(request, "as_of") ?? today
         let registry = services.registry
-        let catalog = try services.catalog()
+        let catalog = try await services.catalog()
         let county = try await services.county(request, identity)
         let (summaries, directory) = try await services.blocking {
             guard let county else { return (try registry.complianceView(catalog: catalog, asOf: asOf, school: nil, dueWithin: nil).schools, try registry.schoolDirectory()) }

@@ -70,7 +70,7 @@ struct ReportController {
             case .county: break
             }
         }
-        let catalog = try services.catalog()
+        let catalog = try await services.catalog()
         let today = services.today()
         let registry = services.registry
         if let identity = context.identity, identity.isBrowser {
@@ -99,7 +99,7 @@ struct ReportController {
         let f = try Params.format(request, allowed: [.json, .html, .csv, .markdown, .xlsx], default: .json)
         let lang = try Params.language(request)
         let registry = services.registry
-        let catalog = try services.catalog()
+        let catalog = try await services.catalog()
         let today = services.today()
         let signedIn = context.identity?.isBrowser ?? false
         if let raw = Params.query(request, "period") {

@@ -21,7 +21,7 @@ struct RotationController {
         let lang = try Params.language(request)
         let f = try Params.format(request, allowed: [.json, .csv, .xlsx, .html], default: identity.isBrowser ? .html : .json)
         let registry = services.registry
-        let catalog = try services.catalog()
+        let catalog = try await services.catalog()
         let today = services.today()
         let plan = catalog.plan(for: y)
         let county = try await services.county(request, identity)

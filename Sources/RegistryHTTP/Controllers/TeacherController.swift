@@ -45,7 +45,7 @@ struct TeacherController {
         let identity = try context.require([.county, .hr, .principal], request, forbidden: ComplianceController.forbiddenSchool)
         let registry = services.registry
         guard staffNo.utf8.count <= 64 else { throw APIError.notFound(.init("没有这个工号", "There is no such staff number.")) }
-        let catalog = try services.catalog()
+        let catalog = try await services.catalog()
         guard let record = try await services.blocking({ try registry.teacherRecord(staffNo: staffNo, catalog: catalog) }) else {
             throw APIError.notFound(.init("没有工号为 \(staffNo) 的教师", "There is no staff number \(staffNo)."))
         }

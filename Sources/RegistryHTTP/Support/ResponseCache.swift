@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 
 /// Rendered responses, kept until the data changes: each entry remembers the data version it was
@@ -8,12 +9,30 @@ import Synchronization
 /// - identical requests arriving together are computed once and share the result (single flight);
 /// - at most `concurrency` computations run at once, the others wait their turn, so a flood of
 ///   distinct requests cannot take every core from the pages people are using;
-/// - when full, the least recently used entries are dropped, not the whole cache.
+/// - when full, the least recently used entries are dropped, not the whole cache;
+/// - while a newer version of an entry is being computed, requests that arrive meanwhile may be
+///   given the entry of the previous version (`previousWhileComputing`): the request that started
+///   the computation waits for it, the others are not held for seconds after every import.
 final class ResponseCache: Sendable {
     struct Entry: Sendable {
         var version: Int64
         var body: String
         var contentType: String
+        /// The body as sent (made once, shared by every response).
+        let bytes: ByteBuffer
+
+        init(version: Int64, body: String, contentType: String) {
+            self.version = version
+            self.body = body
+            self.contentType = contentType
+            bytes = ByteBuffer(string: body)
+        }
+    }
+
+    /// An entry and whether it is of an older version than asked (given while the newer computes).
+    struct Answer: Sendable {
+        var entry: Entry
+        var previous: Bool
     }
 
     private struct Slot {
@@ -49,14 +68,18 @@ final class ResponseCache: Sendable {
     }
 
     func put(_ key: String, _ entry: Entry) {
-        state.withLock { s in
-            s.clock += 1
-            s.slots[key] = Slot(entry: entry, used: s.clock)
-            if s.slots.count > limit {
-                // Drop the least recently used eighth (at least one), so eviction is rare.
-                let drop = max(1, limit / 8)
-                for victim in s.slots.sorted(by: { $0.value.used < $1.value.used }).prefix(drop) { s.slots[victim.key] = nil }
-            }
+        state.withLock { s in Self.store(key, entry, in: &s, limit: limit) }
+    }
+
+    /// Keeps `entry` unless a newer version of it is kept already.
+    private static func store(_ key: String, _ entry: Entry, in s: inout State, limit: Int) {
+        if let kept = s.slots[key], kept.entry.version > entry.version { return }
+        s.clock += 1
+        s.slots[key] = Slot(entry: entry, used: s.clock)
+        if s.slots.count > limit {
+            // Drop the least recently used eighth (at least one), so eviction is rare.
+            let drop = max(1, limit / 8)
+            for victim in s.slots.sorted(by: { $0.value.used < $1.value.used }).prefix(drop) { s.slots[victim.key] = nil }
         }
     }
 
@@ -64,24 +87,47 @@ final class ResponseCache: Sendable {
     /// same key and version, or computed now (waiting for a free slot of the gate).
     func value(_ key: String, version: Int64, priority: AsyncGate.Priority = .high,
                compute: @escaping @Sendable () async throws -> Entry) async throws -> Entry {
-        if let hit = get(key, version: version) { return hit }
+        try await answer(key, version: version, priority: priority, previousWhileComputing: false, compute: compute).entry
+    }
+
+    /// As `value`, and with `previousWhileComputing` a request that finds the computation for
+    /// `version` already running is given the cached entry of an older version at once, when there
+    /// is one. The request that starts a computation always waits for it, so a caller asking after
+    /// its own write (one request at a time) always gets figures that include it.
+    func answer(_ key: String, version: Int64, priority: AsyncGate.Priority = .high, previousWhileComputing: Bool,
+                compute: @escaping @Sendable () async throws -> Entry) async throws -> Answer {
+        if let hit = get(key, version: version) { return Answer(entry: hit, previous: false) }
         let flightKey = "\(version)|\(key)"
-        let task: Task<Entry, any Error> = state.withLock { s in
-            if let running = s.inFlight[flightKey] { return running }
+        enum Start { case join(Task<Entry, any Error>), previous(Entry), started(Task<Entry, any Error>) }
+        let start: Start = state.withLock { s in
+            if let running = s.inFlight[flightKey] {
+                if previousWhileComputing, let old = s.slots[key]?.entry, old.version < version { return .previous(old) }
+                return .join(running)
+            }
             let t = Task<Entry, any Error> { [gate] in
                 try await gate.run(priority: priority) { try await compute() }
             }
             s.inFlight[flightKey] = t
-            return t
+            return .started(t)
         }
-        do {
-            let entry = try await task.value
-            state.withLock { s in s.inFlight[flightKey] = nil }
-            put(key, entry)
-            return entry
-        } catch {
-            state.withLock { s in s.inFlight[flightKey] = nil }
-            throw error
+        switch start {
+        case .previous(let old):
+            return Answer(entry: old, previous: true)
+        case .join(let task):
+            return Answer(entry: try await task.value, previous: false)
+        case .started(let task):
+            do {
+                let entry = try await task.value
+                // Kept and no longer running in one step: a request in between finds one or the other.
+                state.withLock { [limit] s in
+                    Self.store(key, entry, in: &s, limit: limit)
+                    s.inFlight[flightKey] = nil
+                }
+                return Answer(entry: entry, previous: false)
+            } catch {
+                state.withLock { s in s.inFlight[flightKey] = nil }
+                throw error
+            }
         }
     }
 }

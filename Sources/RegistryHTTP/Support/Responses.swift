@@ -83,6 +83,10 @@ enum HeaderNames {
     static let frameOptions = HTTPField.Name("X-Frame-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let csrfToken = HTTPField.Name("X-CSRF-Token")!
+    /// The facts version a cached response was computed from.
+    static let factsVersion = HTTPField.Name("X-Facts-Version")!
+    /// RFC 9211: set when a public viewer is given the previous figures while new ones are computed.
+    static let cacheStatus = HTTPField.Name("Cache-Status")!
 }
 
 /// Stops writes once the database file was replaced or removed under the running server (issue
