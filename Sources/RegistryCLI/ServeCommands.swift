@@ -3,6 +3,7 @@ import Foundation
 import GrowthReports
 import Logging
 import RegistryHTTP
+import RegistryPostgres
 import RegistryStore
 import TeacherGrowth
 
@@ -33,6 +34,7 @@ struct Serve: ParsableCommand {
         let done = DispatchSemaphore(value: 0)
         let (host, port) = (self.host, self.port)
         _ = try registry.dataVersion()  // connects (and migrates) now, so that a wrong address is said before serving
+        (registry as? PostgresRegistry)?.watchFactsVersion()
         Console.error(CLI.say("teacher-registry 正在提供服务：\(database.displayName)，http://\(host):\(port)（Ctrl-C 停止）",
                               "teacher-registry serving \(database.displayName) on http://\(host):\(port) (Ctrl-C to stop)"))
         let sessions = SessionSettings(idleLimit: sessionHours * 3600, secureCookies: secureCookies)

@@ -12,6 +12,16 @@ extension PostgresRegistry: RegistryBackend {
     public var fileState: Registry.FileState { .inPlace }
 
     public func dataVersion() throws -> Int64 {
+        try versionWatch.version(read: readFactsVersion)
+    }
+
+    /// For a long-running process (the server): learn of commits by notification (`FactsVersionWatch`)
+    /// instead of asking for the facts version on every request.
+    public func watchFactsVersion() {
+        versionWatch.start(configuration: configuration, logger: logger)
+    }
+
+    func readFactsVersion() throws -> Int64 {
         try run { r, c in
             var v: Int64 = 0
             for try await x in try await c.query("""

@@ -20,6 +20,9 @@ public final class PostgresRegistry: Sendable {
     public let keyFile: String
     let logger: Logger
     let pool = ConnectionPool()
+    let versionWatch = FactsVersionWatch()
+
+    deinit { versionWatch.stop() }
 
     /// Parses the URL; nothing is connected until the first use.
     public init(url: String, keyFile: String? = nil) throws {

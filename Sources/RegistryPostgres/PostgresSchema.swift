@@ -11,9 +11,23 @@ enum PostgresSchema {
         Migration(version: 1, name: "v1-facts-and-change-log", sql: v1),
         Migration(version: 2, name: "v2-counties", sql: v2),
         Migration(version: 3, name: "v3-accounts-tokens-audit-plans", sql: v3),
+        Migration(version: 4, name: "v4-facts-version-notify", sql: v4),
     ]
 
     static var version: Int { migrations.last?.version ?? 0 }
+
+    /// Every commit that moves the facts version (`registry_meta`) notifies the channel
+    /// `FactsVersionWatch.channel`, whichever process or program wrote it: a running server then
+    /// reads the version again instead of asking the database on every request.
+    private static let v4 = #"""
+    CREATE FUNCTION registry_meta_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('teacher_registry_facts', '');
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER registry_meta_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON registry_meta
+      FOR EACH STATEMENT EXECUTE FUNCTION registry_meta_notify();
+    """#
 
     /// The facts of SPEC §4, the change batches and the append-only change log. Dates are `date`;
     /// keys that order people are `COLLATE "C"` (byte order, as SQLite's BINARY), so every backend

@@ -352,7 +352,7 @@ struct PostgresBackendTests {
             #expect(throws: (any Error).self, "\(sql) must be refused") { _ = try PG.column(both.postgres, sql) }
         }
         #expect(try PG.column(both.postgres, "SELECT count(*)::text FROM change_log").first! != "0")
-        #expect(try PG.column(both.postgres, "SELECT string_agg(version::text || ':' || name, ',') FROM registry_migrations") == ["1:v1-facts-and-change-log,2:v2-counties,3:v3-accounts-tokens-audit-plans"])
+        #expect(try PG.column(both.postgres, "SELECT string_agg(version::text || ':' || name, ',' ORDER BY version) FROM registry_migrations") == ["1:v1-facts-and-change-log,2:v2-counties,3:v3-accounts-tokens-audit-plans,4:v4-facts-version-notify"])
         #expect(try PostgresRegistry(url: both.postgres).schemaVersion() == PostgresSchema.version)
         // National identity numbers are sealed on this backend too.
         let ids = try PG.column(both.postgres, "SELECT national_id FROM teachers WHERE national_id IS NOT NULL")
@@ -444,5 +444,46 @@ struct PostgresBackendTests {
         let again = try Binary.run(["demo", "--scale", "0.01", "--db", db])
         #expect(again.status == 1 && again.stderr.contains("已有数据"))
         #expect(!FileManager.default.fileExists(atPath: "postgres:"))
+    }
+
+    /// The server learns of commits by notification: while nothing is committed the version is not
+    /// asked for again; a commit by another process (another registry object, as a CLI import) is
+    /// seen at once; a lost listening connection falls back to reading every time, then listens again.
+    @Test func theServerHearsOfCommitsInsteadOfAskingEveryTime() async throws {
+        let url = try TestServer.makeDatabase()
+        let key = FileManager.default.temporaryDirectory.appendingPathComponent("trk-\(UUID().uuidString).key").path
+        let served = try PostgresRegistry(url: url, keyFile: key)
+        let other = try PostgresRegistry(url: url, keyFile: key)
+        let before = try served.dataVersion()
+        served.watchFactsVersion()
+        func until(_ what: String, _ condition: () throws -> Bool) async throws {
+            for _ in 0..<400 where try !condition() { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(try condition(), "\(what) within 4 s")
+        }
+        try await until("listening") { served.versionWatch.isListening }
+        #expect(try served.dataVersion() == before)
+        let reads = served.versionWatch.reads
+        for _ in 0..<50 { #expect(try served.dataVersion() == before) }
+        #expect(served.versionWatch.reads == reads, "no commit, no read")
+        // Another process imports: the next request (after the notice arrives) has the new version.
+        let outcome = try other.importFiles(try Registry.sources(inDirectory: countyFixture).sources)
+        #expect(outcome.errors.isEmpty)
+        let after = try other.dataVersion()
+        #expect(after > before)
+        try await until("the commit seen") { try served.dataVersion() == after }
+        // The listening connection is cut: every request reads until it listens again.
+        _ = try PG.column(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")
+        try await until("not listening") { !served.versionWatch.isListening }
+        let cut = served.versionWatch.reads
+        #expect(try served.dataVersion() == after)
+        #expect(try served.dataVersion() == after)
+        #expect(served.versionWatch.reads >= cut + 2, "read each time while not listening")
+        try await until("listening again") { served.versionWatch.isListening }
+        #expect(try served.dataVersion() == after)
+        let again = served.versionWatch.reads
+        #expect(try served.dataVersion() == after)
+        #expect(served.versionWatch.reads == again, "listening again: no read without a commit")
+        try other.markAsDemo("a commit that touches registry_meta")
+        try await until("the next commit heard") { _ = try served.dataVersion(); return served.versionWatch.reads > again }
     }
 }
