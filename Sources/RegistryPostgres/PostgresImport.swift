@@ -62,6 +62,16 @@ extension PostgresRegistry {
             }
             try await c.query("COMMIT", logger: logger)
             timing.mark("committed")
+            // A large import changes the tables' statistics enough that the planner misjudges the
+            // report's queries until autovacuum comes round; refresh them now (outside the
+            // transaction, a sample of each table; a failure here changes nothing).
+            if summaries.reduce(0, { $0 + $1.added + $1.updated }) >= 10_000 {
+                let tables = Set(decoded.tables.flatMap { PostgresMerge.targets(for: $0.source.kind).map(\.table) } + ["change_log"])
+                for table in tables.sorted() {
+                    _ = try? await c.query(PostgresQuery(unsafeSQL: "ANALYZE \(table)"), logger: logger)
+                }
+                timing.mark("statistics")
+            }
             return ImportOutcome(issues: Registry.sorted(validated.issues), summaries: summaries, committed: true, batchID: batch)
         } catch {
             _ = try? await c.query("ROLLBACK", logger: logger)
