@@ -62,6 +62,19 @@ public final class PostgresRegistry: Sendable {
     /// brought up to date on the first). A connection goes back to the idle ones after `body`
     /// succeeds, and is closed after it fails (its state is then unknown).
     public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection = try await acquireConnection()
+        do {
+            let result = try await body(connection)
+            await releaseConnection(connection, reusable: true)
+            return result
+        } catch {
+            await releaseConnection(connection, reusable: false)
+            throw PostgresRegistryError.wrap(error)
+        }
+    }
+
+    /// An idle connection, else a new one; the schema is brought up to date on the first.
+    func acquireConnection() async throws -> PostgresConnection {
         let connection: PostgresConnection
         if let idle = pool.take() {
             connection = idle
@@ -74,18 +87,21 @@ public final class PostgresRegistry: Sendable {
                     "Cannot connect to the PostgreSQL database \(displayURL) (\(PostgresRegistryError.reason(error))); check that the server runs and the address, user and database are right."))
             }
         }
-        do {
-            if !pool.migrated {
+        if !pool.migrated {
+            do {
                 try await migrate(connection)
                 pool.markMigrated()
+            } catch {
+                try? await connection.close()
+                throw PostgresRegistryError.wrap(error)
             }
-            let result = try await body(connection)
-            if !pool.give(connection) { try? await connection.close() }
-            return result
-        } catch {
-            try? await connection.close()
-            throw PostgresRegistryError.wrap(error)
         }
+        return connection
+    }
+
+    /// Back to the idle ones when `reusable` (and fewer than the limit are kept), else closed.
+    func releaseConnection(_ connection: PostgresConnection, reusable: Bool) async {
+        if !reusable || !pool.give(connection) { try? await connection.close() }
     }
 
     /// Runs `body` synchronously (for the command line): the async work runs on its own task.

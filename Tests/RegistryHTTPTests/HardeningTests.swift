@@ -193,6 +193,18 @@ struct HardeningTests {
         // Nothing older cached: everyone waits for the computation.
         let fresh = try await cache.answer("other", version: 5, previousWhileComputing: true) { .init(version: 5, body: "five", contentType: "t") }
         #expect(fresh.entry.body == "five" && !fresh.previous)
+        // A computation nobody waits for any more still lands in the cache for the next request.
+        let slow = Flag()
+        let gone = Task { try await cache.answer("r", version: 3, previousWhileComputing: true) {
+            try await until { slow.isSet }
+            return .init(version: 3, body: "three", contentType: "t")
+        } }
+        try await until { cache.inFlight == 1 }
+        gone.cancel()
+        slow.set()
+        try await until { cache.get("r", version: 3) != nil }
+        #expect(cache.get("r", version: 3)?.body == "three")
+        #expect(cache.inFlight == 0)
     }
 
     @Test func aReportAskedForAfterAWriteHasTheWrittenFigures() async throws {

@@ -56,6 +56,8 @@ final class ResponseCache: Sendable {
     }
 
     var count: Int { state.withLock { $0.slots.count } }
+    /// Computations running now (for tests).
+    var inFlight: Int { state.withLock { $0.inFlight.count } }
 
     func get(_ key: String, version: Int64) -> Entry? {
         state.withLock { s in
@@ -90,44 +92,48 @@ final class ResponseCache: Sendable {
         try await answer(key, version: version, priority: priority, previousWhileComputing: false, compute: compute).entry
     }
 
-    /// As `value`, and with `previousWhileComputing` a request that finds the computation for
-    /// `version` already running is given the cached entry of an older version at once, when there
-    /// is one. The request that starts a computation always waits for it, so a caller asking after
-    /// its own write (one request at a time) always gets figures that include it.
+    /// As `value`, and with `previousWhileComputing` a request that arrives while the computation
+    /// for `version` runs is given the cached entry of an older version at once, when there is one.
+    /// The request that starts the computation always waits for it, however long it takes, so a
+    /// caller asking after its own write (one request at a time) always gets figures that include it.
     func answer(_ key: String, version: Int64, priority: AsyncGate.Priority = .high, previousWhileComputing: Bool,
                 compute: @escaping @Sendable () async throws -> Entry) async throws -> Answer {
         if let hit = get(key, version: version) { return Answer(entry: hit, previous: false) }
         let flightKey = "\(version)|\(key)"
-        enum Start { case join(Task<Entry, any Error>), previous(Entry), started(Task<Entry, any Error>) }
+        enum Start { case join(Task<Entry, any Error>), previous(Entry) }
         let start: Start = state.withLock { s in
+            let old = previousWhileComputing ? s.slots[key].flatMap { $0.entry.version < version ? $0.entry : nil } : nil
             if let running = s.inFlight[flightKey] {
-                if previousWhileComputing, let old = s.slots[key]?.entry, old.version < version { return .previous(old) }
+                if let old { return .previous(old) }
                 return .join(running)
             }
-            let t = Task<Entry, any Error> { [gate] in
-                try await gate.run(priority: priority) { try await compute() }
+            // The computation keeps its own result, so that it counts even when nobody waits for it.
+            let t = Task<Entry, any Error> { [weak self, gate] in
+                do {
+                    let entry = try await gate.run(priority: priority) { try await compute() }
+                    self?.finished(flightKey, key: key, entry: entry)
+                    return entry
+                } catch {
+                    self?.finished(flightKey, key: key, entry: nil)
+                    throw error
+                }
             }
             s.inFlight[flightKey] = t
-            return .started(t)
+            return .join(t)
         }
         switch start {
         case .previous(let old):
             return Answer(entry: old, previous: true)
         case .join(let task):
             return Answer(entry: try await task.value, previous: false)
-        case .started(let task):
-            do {
-                let entry = try await task.value
-                // Kept and no longer running in one step: a request in between finds one or the other.
-                state.withLock { [limit] s in
-                    Self.store(key, entry, in: &s, limit: limit)
-                    s.inFlight[flightKey] = nil
-                }
-                return Answer(entry: entry, previous: false)
-            } catch {
-                state.withLock { s in s.inFlight[flightKey] = nil }
-                throw error
-            }
+        }
+    }
+
+    /// Kept and no longer running in one step: a request in between finds one or the other.
+    private func finished(_ flightKey: String, key: String, entry: Entry?) {
+        state.withLock { [limit] s in
+            if let entry { Self.store(key, entry, in: &s, limit: limit) }
+            s.inFlight[flightKey] = nil
         }
     }
 }
