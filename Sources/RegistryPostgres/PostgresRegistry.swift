@@ -350,6 +350,26 @@ extension PostgresRegistry {
 }
 
 extension PostgresRegistry {
+    /// Drops the databases `stale` picks by name (test runs on a long-lived server clean up after
+    /// earlier runs); one in use is left (PostgreSQL refuses to drop it). Returns the names dropped.
+    public static func dropDatabases(on serverURL: String, where stale: @escaping @Sendable (String) -> Bool) throws -> [String] {
+        let server = try PostgresRegistry(url: serverURL)
+        return try Blocking.wait {
+            let c = try await PostgresConnection.connect(configuration: server.configuration, id: 0, logger: server.logger)
+            var names: [String] = []
+            for try await name in try await c.query("SELECT datname FROM pg_database WHERE NOT datistemplate", logger: server.logger)
+                .decode(String.self) where stale(name) && name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                names.append(name)
+            }
+            var dropped: [String] = []
+            for name in names where (try? await c.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name)"), logger: server.logger)) != nil {
+                dropped.append(name)
+            }
+            try? await c.close()
+            return dropped
+        }
+    }
+
     /// Creates an empty database on the server `serverURL` names and returns the new database's URL
     /// (the tests' fresh databases; a first setup). The name is letters, digits and underscores.
     public static func createDatabase(_ name: String, on serverURL: String) throws -> String {

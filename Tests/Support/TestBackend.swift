@@ -8,12 +8,24 @@ public enum TestServer {
     public static let url = ProcessInfo.processInfo.environment["TEACHER_REGISTRY_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
     public static var available: Bool { url != nil }
 
-    /// A new, empty database on the test server; its URL.
+    /// A new, empty database on the test server; its URL. Named `t_SECONDS_RANDOM`: the first call of
+    /// a test run drops the databases of runs that started more than an hour ago.
     public static func makeDatabase() throws -> String {
         guard let url else { throw TestBackendError("TEACHER_REGISTRY_TEST_POSTGRES is not set") }
-        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        _ = sweep
+        let name = "t_\(Int(Date().timeIntervalSince1970))_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
         return try PostgresRegistry.createDatabase(String(name), on: url)
     }
+
+    private static let sweep: Void = {
+        guard let url else { return }
+        let now = Int(Date().timeIntervalSince1970)
+        _ = try? PostgresRegistry.dropDatabases(on: url) { name in
+            let parts = name.split(separator: "_")
+            guard parts.count == 3, parts[0] == "t", let started = Int(parts[1]) else { return false }
+            return now - started > 3600
+        }
+    }()
 }
 
 /// Which backend the backend-neutral suites (HTTP, web application) run on:
