@@ -78,12 +78,14 @@ final class FactsVersionWatch: Sendable {
 
     /// The version: the one read last while nothing was notified since, else `read()`.
     func version(read: () throws -> Int64) throws -> Int64 {
+        // A version is kept only while listening, and any change of listening moves the generation:
+        // one kept for the current generation is still good.
         let (cached, generation, listening) = state.withLock { s in
             let cached = s.known.flatMap { $0.generation == s.generation ? $0.version : nil }
-            if cached == nil || !s.listening { s.reads += 1 }
+            if cached == nil { s.reads += 1 }
             return (cached, s.generation, s.listening)
         }
-        if let cached, listening { return cached }
+        if let cached { return cached }
         // Read after taking the generation: a notification during the read leaves the value unused.
         let version = try read()
         if listening { state.withLock { s in if s.generation == generation { s.known = (version, generation) } } }

@@ -365,7 +365,7 @@ final class SnapshotSession: @unchecked Sendable {
             while let batch = try queue.take() {
                 for item in batch { try body(item) }
             }
-        } catch let error as PSQLError {
+        } catch {
             throw PostgresRegistryError.wrap(error)
         }
         completed = true

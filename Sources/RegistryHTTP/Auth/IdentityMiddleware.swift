@@ -62,8 +62,11 @@ final class RequestScope: Sendable {
     func version(_ read: () async throws -> Int64) async throws -> Int64 {
         if let known = version.withLock({ $0 }) { return known }
         let v = try await read()
-        version.withLock { $0 = $0 ?? v }
-        return version.withLock { $0 ?? v }
+        return version.withLock { known in
+            if let known { return known }
+            known = v
+            return v
+        }
     }
 }
 

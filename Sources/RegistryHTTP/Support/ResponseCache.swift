@@ -16,17 +16,17 @@ import Synchronization
 final class ResponseCache: Sendable {
     struct Entry: Sendable {
         var version: Int64
-        var body: String
         var contentType: String
-        /// The body as sent (made once, shared by every response).
+        /// The body as sent (made once, shared by every response; kept once, not also as text).
         let bytes: ByteBuffer
 
         init(version: Int64, body: String, contentType: String) {
             self.version = version
-            self.body = body
             self.contentType = contentType
             bytes = ByteBuffer(string: body)
         }
+
+        var body: String { String(buffer: bytes) }
     }
 
     /// An entry and whether it is of an older version than asked (given while the newer computes).
